@@ -1,0 +1,46 @@
+"""Funnel Coach classifier: is this contact a stranger, visitor, lead,
+prospect or customer, and why?
+
+    >>> from classifier import classify
+    >>> classify({"identified": True, "consent": "none"}, lang="it").stage
+    'lead'
+"""
+
+from ._api import classify, describe_model, label, languages, models
+from ._engine import Evaluation, UnknownModelError, evaluate
+from ._fields import FIELDS, NEXT_ACTIONS, PHASES, STAGES, Field
+from ._i18n import UnsupportedLanguageError
+from ._profile import Problem, Profile, ProfileError, parse_profile, parse_text_value
+from ._rules import Rulebook, RulebookError, default_rulebook, parse_rulebook, read_rulebook
+from ._verdict import CriterionResult, Missing, NextAction, Verdict
+
+__all__ = [
+    "FIELDS",
+    "NEXT_ACTIONS",
+    "PHASES",
+    "STAGES",
+    "CriterionResult",
+    "Evaluation",
+    "Field",
+    "Missing",
+    "NextAction",
+    "Problem",
+    "Profile",
+    "ProfileError",
+    "Rulebook",
+    "RulebookError",
+    "UnknownModelError",
+    "UnsupportedLanguageError",
+    "Verdict",
+    "classify",
+    "default_rulebook",
+    "describe_model",
+    "evaluate",
+    "label",
+    "languages",
+    "models",
+    "parse_profile",
+    "parse_rulebook",
+    "parse_text_value",
+    "read_rulebook",
+]

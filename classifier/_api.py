@@ -1,0 +1,80 @@
+"""The public functions: classify a profile, list models and languages."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from ._engine import UnknownModelError, evaluate
+from ._i18n import LANGUAGES, check_language
+from ._messages import (
+    CRITERION_LABELS,
+    MODEL_DESCRIPTIONS,
+    NEXT_ACTION_LABELS,
+    OUTCOME_LABELS,
+    PHASE_LABELS,
+    STAGE_LABELS,
+    TEMPERATURE_LABELS,
+)
+from ._profile import Profile, parse_profile
+from ._render import _label, model_label, render
+from ._rules import Rulebook, default_rulebook
+from ._verdict import Verdict
+
+_LABEL_KINDS: dict[str, dict[str, tuple[str, str]]] = {
+    "stage": STAGE_LABELS,
+    "phase": PHASE_LABELS,
+    "temperature": TEMPERATURE_LABELS,
+    "outcome": OUTCOME_LABELS,
+    "criterion": CRITERION_LABELS,
+    "next_action": NEXT_ACTION_LABELS,
+}
+
+
+def classify(
+    profile: Mapping[str, object] | Profile,
+    *,
+    model: str = "funnel",
+    lang: str = "en",
+    rules: Rulebook | None = None,
+) -> Verdict:
+    """Classify one profile (a mapping of contract fields, or a parsed `Profile`).
+
+    Raises `ProfileError` for a profile that breaks the contract,
+    `UnknownModelError` and `UnsupportedLanguageError` for bad options.
+    """
+    check_language(lang)
+    book = rules if rules is not None else default_rulebook()
+    if model not in book.models:
+        raise UnknownModelError(model, list(book.models))
+    parsed = profile if isinstance(profile, Profile) else parse_profile(profile)
+    return render(evaluate(parsed, model, book), lang)
+
+
+def models(rules: Rulebook | None = None) -> tuple[str, ...]:
+    """The model ids of a rulebook (the default one unless given), in file order."""
+    return tuple((rules or default_rulebook()).models)
+
+
+def languages() -> tuple[str, ...]:
+    """The supported languages; anything else is an error, never English."""
+    return LANGUAGES
+
+
+def describe_model(model: str, lang: str = "en", rules: Rulebook | None = None) -> str:
+    """One line that says what a model checks, in `lang`."""
+    from ._i18n import load_translations
+
+    book = rules or default_rulebook()
+    if model not in book.models:
+        raise UnknownModelError(model, list(book.models))
+    message = book.models[model].message
+    return load_translations(check_language(lang)).gettext(MODEL_DESCRIPTIONS[message])
+
+
+def label(kind: str, value: str, lang: str = "en") -> str:
+    """The display name of a stage, phase, temperature, outcome, criterion,
+    next action or model, in `lang`."""
+    check_language(lang)
+    if kind == "model":
+        return model_label(lang, value)
+    return _label(lang, *_LABEL_KINDS[kind][value])

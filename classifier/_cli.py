@@ -1,0 +1,269 @@
+"""The `funnel-coach` command line (also `python -m classifier`).
+
+The interface speaks the language of the environment (LANGUAGE, LC_ALL,
+LC_MESSAGES, LANG) when it is one of the five; verdicts and profile errors
+speak `--lang`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from typing import IO, Any, NoReturn
+
+from babel import Locale, UnknownLocaleError, negotiate_locale
+
+from ._api import classify, describe_model, label, languages
+from ._engine import UnknownModelError
+from ._i18n import LANGUAGES, N_, NullTranslations, load_translations
+from ._messages import ERROR_MESSAGES
+from ._profile import Problem, ProfileError, parse_profile
+from ._rules import Rulebook, RulebookError, default_rulebook, default_rulebook_text, read_rulebook
+
+# argparse's own messages, so that usage and errors read in the user's language.
+ARGPARSE_MESSAGES = (
+    N_("usage: "),
+    N_("positional arguments"),
+    N_("options"),
+    N_("show this help message and exit"),
+    N_("show program's version number and exit"),
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("the following arguments are required: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("unrecognized arguments: %s"),
+    N_("expected one argument"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+)
+
+DESCRIPTION = N_(
+    "Funnel Coach: classify contacts as stranger, visitor, lead, prospect or customer, "
+    "and explain why."
+)
+CLASSIFY_HELP = N_("classify profiles given as JSON (one object, or JSON Lines)")
+CLASSIFY_DESCRIPTION = N_(
+    "Read one JSON object, or JSON Lines with one profile a line, from FILE or standard "
+    "input, and write one JSON verdict a line, in input order. A line that is not a valid "
+    "profile gets an error object and the others go on. Exit status: 0 when every line was "
+    "classified, 1 when any was rejected, 2 for a usage error."
+)
+FILE_HELP = N_("file of profiles; standard input when absent or -")
+MODEL_HELP = N_("model to apply (default: funnel): %(choices)s")
+LANG_HELP = N_("language of the explanations (default: en): %(choices)s")
+RULES_HELP = N_("your own rulebook (TOML); see `funnel-coach rules`")
+RULES_CMD_HELP = N_("print the default rulebook, to copy and adapt")
+MODELS_CMD_HELP = N_("list the models with a one-line description")
+UNKNOWN_MODEL = N_("Unknown model “{model}”; available models: {models}.")
+UNKNOWN_LANG = N_("Unsupported language “{lang}”; supported languages: {languages}.")
+UNREADABLE = N_("Cannot read {path}: {reason}.")
+NOT_UTF8 = N_("{path} is not UTF-8 text.")
+EPILOG = N_("Examples:")
+
+
+def ui_language(environ: dict[str, str] | None = None) -> str:
+    """The interface language from the environment, among the five; English otherwise."""
+    env = os.environ if environ is None else environ
+    wanted: list[str] = []
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        value = env.get(var, "")
+        if value:
+            wanted.extend(part.split(".")[0].split("@")[0] for part in value.split(":"))
+            break
+    for tag in wanted:
+        try:
+            code = Locale.parse(tag).language
+        except (ValueError, UnknownLocaleError):
+            continue
+        if code in LANGUAGES:
+            return code
+    return negotiate_locale(wanted, list(LANGUAGES), sep="_") or "en"
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose errors exit 2 with a localized message."""
+
+    translations: NullTranslations = NullTranslations()
+
+    def error(self, message: str) -> NoReturn:
+        self.print_usage(sys.stderr)
+        text = self.translations.gettext("%(prog)s: error: %(message)s\n")
+        self.exit(2, text % {"prog": self.prog, "message": message})
+
+
+def _localize_argparse(t: NullTranslations) -> None:
+    # argparse reads module-level gettext functions; this CLI is one process
+    # with one user, so pointing them at the user's catalog is safe here.
+    argparse._ = t.gettext  # type: ignore[attr-defined]
+    argparse.ngettext = t.ngettext  # type: ignore[attr-defined]
+    _Parser.translations = t
+
+
+def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.ArgumentParser:
+    _ = t.gettext
+    parser = _Parser(prog="funnel-coach", description=_(DESCRIPTION))
+    sub = parser.add_subparsers(dest="command", required=True, metavar="{classify,rules,models}")
+
+    example = 'echo \'{"identified": true, "consent": "single"}\' | funnel-coach classify --lang it'
+    classify_parser = sub.add_parser(
+        "classify",
+        help=_(CLASSIFY_HELP),
+        description=_(CLASSIFY_DESCRIPTION),
+        epilog=f"{_(EPILOG)}\n  {example}\n  funnel-coach classify contacts.jsonl --model bant",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    classify_parser.add_argument("file", nargs="?", default="-", metavar="FILE", help=_(FILE_HELP))
+    _common_options(classify_parser, t, rules_models)
+
+    models_parser = sub.add_parser("models", help=_(MODELS_CMD_HELP), description=_(MODELS_CMD_HELP))
+    models_parser.add_argument("--lang", default="en", metavar="L", help=_(LANG_HELP) % {"choices": ", ".join(LANGUAGES)})
+    models_parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
+
+    sub.add_parser("rules", help=_(RULES_CMD_HELP), description=_(RULES_CMD_HELP))
+    return parser
+
+
+def _common_options(
+    parser: argparse.ArgumentParser, t: NullTranslations, rules_models: Sequence[str]
+) -> None:
+    _ = t.gettext
+    parser.add_argument(
+        "--model", default="funnel", metavar="M",
+        help=_(MODEL_HELP) % {"choices": ", ".join(rules_models)},
+    )
+    parser.add_argument(
+        "--lang", default="en", metavar="L",
+        help=_(LANG_HELP) % {"choices": ", ".join(LANGUAGES)},
+    )
+    parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
+
+
+class UsageError(Exception):
+    """A problem with the command itself (exit 2), already in words."""
+
+
+def _load_rules(path: str | None, t: NullTranslations, lang: str) -> Rulebook:
+    if path is None:
+        return default_rulebook()
+    try:
+        return read_rulebook(path)
+    except RulebookError as error:
+        raise UsageError(error.message(lang)) from None
+
+
+def _check_options(args: argparse.Namespace, t: NullTranslations, ui: str) -> tuple[str, Rulebook]:
+    lang = args.lang
+    if lang not in LANGUAGES:
+        raise UsageError(
+            t.gettext(UNKNOWN_LANG).format(lang=lang, languages=", ".join(languages()))
+        )
+    rules = _load_rules(args.rules, t, ui)
+    model = getattr(args, "model", "funnel")
+    if model not in rules.models:
+        message = t.gettext(UNKNOWN_MODEL).format(model=model, models=", ".join(rules.models))
+        raise UsageError(message)
+    return lang, rules
+
+
+def _read_text(path: str, t: NullTranslations, stdin: IO[str]) -> str:
+    if path == "-":
+        try:
+            return stdin.read()
+        except UnicodeDecodeError:
+            raise UsageError(t.gettext(NOT_UTF8).format(path="stdin")) from None
+    try:
+        with open(path, encoding="utf-8-sig") as handle:
+            return handle.read()
+    except UnicodeDecodeError:
+        raise UsageError(t.gettext(NOT_UTF8).format(path=path)) from None
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise UsageError(t.gettext(UNREADABLE).format(path=path, reason=reason)) from None
+
+
+def _documents(text: str) -> Iterator[tuple[int, object | Problem]]:
+    """One JSON object (possibly over several lines), or JSON Lines.
+
+    Blank lines are skipped; every other line yields its parsed value or a
+    Problem, with its 1-based line number.
+    """
+    stripped = text.strip()
+    if stripped.startswith("{") and "\n" in stripped:
+        try:
+            whole = json.loads(stripped)
+        except json.JSONDecodeError:
+            whole = None
+        if isinstance(whole, dict):
+            yield 1, whole
+            return
+    for number, line in enumerate(text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            yield number, json.loads(line)
+        except json.JSONDecodeError as error:
+            yield number, Problem("invalid_json", (), {"position": error.pos + 1})
+        except RecursionError:
+            yield number, Problem("invalid_json", (), {"position": 1})
+
+
+def run_classify(args: argparse.Namespace, t: NullTranslations, ui: str, stdin: IO[str], stdout: IO[str]) -> int:
+    lang, rules = _check_options(args, t, ui)
+    text = _read_text(args.file, t, stdin)
+    rejected = 0
+    write = stdout.write
+    for _number, document in _documents(text):
+        try:
+            if isinstance(document, Problem):
+                raise ProfileError([document])
+            verdict = classify(parse_profile(document), model=args.model, lang=lang, rules=rules)
+            out: dict[str, Any] = verdict.to_dict()
+        except ProfileError as error:
+            rejected += 1
+            out = error.to_dict(lang)
+        write(json.dumps(out, ensure_ascii=False) + "\n")
+    return 1 if rejected else 0
+
+
+def run_models(args: argparse.Namespace, t: NullTranslations, ui: str, stdout: IO[str]) -> int:
+    lang, rules = _check_options(args, t, ui)
+    for model in rules.models:
+        stdout.write(f"{model}\t{label('model', model, lang)}\t{describe_model(model, lang, rules)}\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None, *, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
+    """Entry point; returns the exit status (0 ok, 1 rejected input, 2 usage)."""
+    ui = ui_language()
+    t = load_translations(ui)
+    _localize_argparse(t)
+    stdin = stdin if stdin is not None else sys.stdin
+    stdout = stdout if stdout is not None else sys.stdout
+    parser = build_parser(t, list(default_rulebook().models))
+    try:
+        args = parser.parse_args(argv)
+    except SystemExit as exit_:
+        return int(exit_.code or 0)
+    try:
+        if args.command == "classify":
+            return run_classify(args, t, ui, stdin, stdout)
+        if args.command == "models":
+            return run_models(args, t, ui, stdout)
+        stdout.write(default_rulebook_text())
+        return 0
+    except UsageError as error:
+        sys.stderr.write(f"funnel-coach: {error}\n")
+        return 2
+    except BrokenPipeError:
+        return 0
+    except KeyboardInterrupt:
+        return 130
+
+
+def entry() -> NoReturn:
+    sys.exit(main())
+
+
+__all__ = ["ERROR_MESSAGES", "main"]

@@ -1,0 +1,152 @@
+"""Evaluation: a profile and a rulebook in, a language-free trace out.
+
+Nothing here produces text. `_render` turns the trace into sentences.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from ._profile import Profile, Value
+from ._rules import MET, Result, Rulebook, ScorePart
+
+
+@dataclass(frozen=True, slots=True)
+class CriterionTrace:
+    """One criterion: its id, message id, the inputs it read, and its outcome."""
+
+    id: str
+    message: str
+    outcome: str
+    inputs: tuple[tuple[str, Value], ...]
+    result: Result
+
+
+@dataclass(frozen=True, slots=True)
+class Evaluation:
+    """Everything the verdict says, as data."""
+
+    profile: Profile
+    model: str
+    stage: str
+    phase: str
+    temperature: str | None
+    out_of_target: bool
+    fit: int
+    engagement: int
+    criteria: tuple[CriterionTrace, ...]
+    missing: tuple[CriterionTrace, ...]
+    next_action: str
+
+    @property
+    def score(self) -> int:
+        return self.fit + self.engagement
+
+
+class UnknownModelError(ValueError):
+    def __init__(self, model: object, known: list[str]) -> None:
+        self.model = model
+        self.known = known
+        super().__init__(f"unknown model {model!r}; models: {', '.join(known)}")
+
+
+def score_part(part: ScorePart, values: Mapping[str, Value], bounds: Mapping[str, int]) -> int:
+    total = 0
+    for row in part.rows:
+        if row.field is not None:
+            count = values[row.field]
+            if isinstance(count, int):
+                gained = count * row.each
+                total += gained if row.cap is None else min(gained, row.cap)
+        elif row.test is not None and row.test.evaluate(values, bounds, {}).outcome is MET:
+            total += row.points
+    return max(part.min, min(part.max, total))
+
+
+def _trace(rules: Rulebook, cid: str, profile: Profile, scores: Mapping[str, int]) -> CriterionTrace:
+    criterion = rules.criteria[cid]
+    values = profile.values
+    result = criterion.test.evaluate(values, profile.lower_bounds, scores)
+    inputs = tuple((name, values[name]) for name in criterion.test.fields())
+    return CriterionTrace(cid, criterion.message, result.outcome, inputs, result)
+
+
+def evaluate(profile: Profile, model: str, rules: Rulebook) -> Evaluation:
+    """Apply one model of the rulebook to a valid profile."""
+    spec = rules.models.get(model)
+    if spec is None:
+        raise UnknownModelError(model, list(rules.models))
+    values = profile.values
+    bounds = profile.lower_bounds
+    fit = score_part(rules.score[0], values, bounds)
+    engagement = score_part(rules.score[1], values, bounds)
+    scores = {"fit": fit, "engagement": engagement}
+
+    interaction = _trace(rules, "interaction", profile, scores)
+    identity = _trace(rules, "identity", profile, scores)
+    gates = tuple(_trace(rules, cid, profile, scores) for cid in spec.criteria)
+    purchase = _trace(rules, "purchase", profile, scores)
+    criteria = (interaction, identity, *gates, purchase)
+
+    missing: tuple[CriterionTrace, ...]
+    if purchase.outcome is MET:
+        stage, missing = "customer", ()
+    elif identity.outcome is not MET:
+        if interaction.outcome is MET:
+            stage, missing = "visitor", (identity,)
+        else:
+            stage, missing = "stranger", (interaction,)
+    else:
+        missing = tuple(gate for gate in gates if gate.outcome is not MET)
+        stage = "lead" if missing else "prospect"
+        if stage == "prospect":
+            missing = (purchase,)
+
+    phase = next(
+        rule.id
+        for rule in rules.phases
+        if rule.test is None or rule.test.evaluate(values, bounds, scores).outcome is MET
+    )
+    temperature = None
+    if stage == "prospect":
+        hot = rules.hot.evaluate(values, bounds, scores).outcome is MET
+        temperature = "hot" if hot else "cold"
+    out_of_target = (
+        stage != "customer"
+        and rules.out_of_target.evaluate(values, bounds, scores).outcome is MET
+    )
+    not_met = {gate.id for gate in gates if gate.outcome is not MET}
+    next_action = None
+    for row in rules.next_actions:
+        if row.stage is not None and row.stage != stage:
+            continue
+        if row.temperature is not None and row.temperature != temperature:
+            continue
+        if row.out_of_target is not None and row.out_of_target != out_of_target:
+            continue
+        if row.models is not None and model not in row.models:
+            continue
+        if row.not_met is not None and row.not_met not in not_met:
+            continue
+        if row.only_not_met is not None and not_met != {row.only_not_met}:
+            continue
+        if row.test is not None and row.test.evaluate(values, bounds, scores).outcome is not MET:
+            continue
+        next_action = row.id
+        break
+    if next_action is None:  # the rulebook check guarantees a catch-all row per stage
+        raise AssertionError(f"no next action for stage {stage}")
+    return Evaluation(
+        profile=profile,
+        model=model,
+        stage=stage,
+        phase=phase,
+        temperature=temperature,
+        out_of_target=out_of_target,
+        fit=fit,
+        engagement=engagement,
+        criteria=criteria,
+        missing=missing,
+        next_action=next_action,
+    )
