@@ -15,10 +15,10 @@ from collections.abc import Iterator, Sequence
 from typing import IO, Any, NoReturn
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
+from babel.support import NullTranslations
 
 from ._api import classify, describe_model, label, languages
-from ._engine import UnknownModelError
-from ._i18n import LANGUAGES, N_, NullTranslations, load_translations
+from ._i18n import LANGUAGES, N_, load_translations
 from ._messages import ERROR_MESSAGES
 from ._profile import Problem, ProfileError, parse_profile
 from ._rules import Rulebook, RulebookError, default_rulebook, default_rulebook_text, read_rulebook
@@ -117,8 +117,12 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     classify_parser.add_argument("file", nargs="?", default="-", metavar="FILE", help=_(FILE_HELP))
     _common_options(classify_parser, t, rules_models)
 
-    models_parser = sub.add_parser("models", help=_(MODELS_CMD_HELP), description=_(MODELS_CMD_HELP))
-    models_parser.add_argument("--lang", default="en", metavar="L", help=_(LANG_HELP) % {"choices": ", ".join(LANGUAGES)})
+    models_parser = sub.add_parser(
+        "models", help=_(MODELS_CMD_HELP), description=_(MODELS_CMD_HELP)
+    )
+    models_parser.add_argument(
+        "--lang", default="en", metavar="L", help=_(LANG_HELP) % {"choices": ", ".join(LANGUAGES)}
+    )
     models_parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
 
     sub.add_parser("rules", help=_(RULES_CMD_HELP), description=_(RULES_CMD_HELP))
@@ -130,11 +134,15 @@ def _common_options(
 ) -> None:
     _ = t.gettext
     parser.add_argument(
-        "--model", default="funnel", metavar="M",
+        "--model",
+        default="funnel",
+        metavar="M",
         help=_(MODEL_HELP) % {"choices": ", ".join(rules_models)},
     )
     parser.add_argument(
-        "--lang", default="en", metavar="L",
+        "--lang",
+        default="en",
+        metavar="L",
         help=_(LANG_HELP) % {"choices": ", ".join(LANGUAGES)},
     )
     parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
@@ -209,7 +217,9 @@ def _documents(text: str) -> Iterator[tuple[int, object | Problem]]:
             yield number, Problem("invalid_json", (), {"position": 1})
 
 
-def run_classify(args: argparse.Namespace, t: NullTranslations, ui: str, stdin: IO[str], stdout: IO[str]) -> int:
+def run_classify(
+    args: argparse.Namespace, t: NullTranslations, ui: str, stdin: IO[str], stdout: IO[str]
+) -> int:
     lang, rules = _check_options(args, t, ui)
     text = _read_text(args.file, t, stdin)
     rejected = 0
@@ -230,11 +240,18 @@ def run_classify(args: argparse.Namespace, t: NullTranslations, ui: str, stdin: 
 def run_models(args: argparse.Namespace, t: NullTranslations, ui: str, stdout: IO[str]) -> int:
     lang, rules = _check_options(args, t, ui)
     for model in rules.models:
-        stdout.write(f"{model}\t{label('model', model, lang)}\t{describe_model(model, lang, rules)}\n")
+        stdout.write(
+            f"{model}\t{label('model', model, lang)}\t{describe_model(model, lang, rules)}\n"
+        )
     return 0
 
 
-def main(argv: Sequence[str] | None = None, *, stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    stdin: IO[str] | None = None,
+    stdout: IO[str] | None = None,
+) -> int:
     """Entry point; returns the exit status (0 ok, 1 rejected input, 2 usage)."""
     ui = ui_language()
     t = load_translations(ui)

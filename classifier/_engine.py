@@ -64,7 +64,9 @@ def score_part(part: ScorePart, values: Mapping[str, Value], bounds: Mapping[str
     return max(part.min, min(part.max, total))
 
 
-def _trace(rules: Rulebook, cid: str, profile: Profile, scores: Mapping[str, int]) -> CriterionTrace:
+def _trace(
+    rules: Rulebook, cid: str, profile: Profile, scores: Mapping[str, int]
+) -> CriterionTrace:
     criterion = rules.criteria[cid]
     values = profile.values
     result = criterion.test.evaluate(values, profile.lower_bounds, scores)
@@ -113,8 +115,7 @@ def evaluate(profile: Profile, model: str, rules: Rulebook) -> Evaluation:
         hot = rules.hot.evaluate(values, bounds, scores).outcome is MET
         temperature = "hot" if hot else "cold"
     out_of_target = (
-        stage != "customer"
-        and rules.out_of_target.evaluate(values, bounds, scores).outcome is MET
+        stage != "customer" and rules.out_of_target.evaluate(values, bounds, scores).outcome is MET
     )
     not_met = {gate.id for gate in gates if gate.outcome is not MET}
     next_action = None

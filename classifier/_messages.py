@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Final
 
-from ._i18n import NN_, NP_, N_
+from ._i18n import N_, NN_, NP_
 
 # --- Labels -----------------------------------------------------------------
 
@@ -69,12 +69,8 @@ MODEL_DESCRIPTIONS: Final[dict[str, str]] = {
         "The default: in target, permission, capacity (budget, authority or a clear need) "
         "and interest (a conversation, a declared intent or 2+ pieces of content)."
     ),
-    "bant": N_(
-        "Budget, Authority, Need, Timeline: at least 3 of the 4, plus fit and permission."
-    ),
-    "anum": N_(
-        "Authority and a clear Need, plus Urgency (a short timeline) or Money (a budget)."
-    ),
+    "bant": N_("Budget, Authority, Need, Timeline: at least 3 of the 4, plus fit and permission."),
+    "anum": N_("Authority and a clear Need, plus Urgency (a short timeline) or Money (a budget)."),
     "champ": N_(
         "Challenges (a clear need), Authority, Money and Prioritization (a buying timeline)."
     ),
@@ -162,13 +158,13 @@ CRITERION_SENTENCES: Final[dict[tuple[str, str], str]] = {
     ("purchase", "unmet"): N_("Has not bought yet: {facts}."),
     ("purchase", "unknown"): N_("Purchases unknown: {facts}."),
     ("fit", "met"): N_("In the focus target: {facts}."),
-    ("fit", "unmet"): N_("Out of the focus target: {facts}, so selling time is better spent elsewhere."),
+    ("fit", "unmet"): N_(
+        "Out of the focus target: {facts}, so selling time is better spent elsewhere."
+    ),
     ("fit", "unknown"): N_("Fit unknown: {facts}; check them against the buyer persona."),
     ("permission", "met"): N_("Permission given: {facts}, so offers may be sent."),
     ("permission", "unmet"): N_("No permission: {facts}, so no commercial offers may be sent."),
-    ("permission", "unknown"): N_(
-        "Permission unknown: {facts}; no offers until they opt in."
-    ),
+    ("permission", "unknown"): N_("Permission unknown: {facts}; no offers until they opt in."),
     ("capacity", "met"): N_("Able to buy: {facts}."),
     ("capacity", "unmet"): N_("Not able to buy: {facts}."),
     ("capacity", "unknown"): N_(
@@ -177,7 +173,9 @@ CRITERION_SENTENCES: Final[dict[tuple[str, str], str]] = {
     ("interest", "met"): N_("Interest shown: {facts}."),
     ("interest", "unmet"): N_("No interest shown: {facts}."),
     ("interest", "unknown"): N_("Interest unknown: {facts}."),
-    ("bant", "met"): N_("BANT qualified, {count} of {total} met (at least {needed} needed): {facts}."),
+    ("bant", "met"): N_(
+        "BANT qualified, {count} of {total} met (at least {needed} needed): {facts}."
+    ),
     ("bant", "unmet"): N_(
         "BANT not qualified, {count} of {total} met (at least {needed} needed): {facts}."
     ),
@@ -211,17 +209,13 @@ MISSING_SENTENCES: Final[dict[str, str]] = {
     ),
     "purchase": N_("A completed purchase would make them a customer."),
     "fit": N_("They must match the focus target (buyer persona)."),
-    "permission": N_(
-        "They must opt in to commercial messages (a single or double opt-in)."
-    ),
+    "permission": N_("They must opt in to commercial messages (a single or double opt-in)."),
     "capacity": N_("They must show capacity to buy: a budget, the decision role or a clear need."),
     "interest": N_(
         "They must show interest: a conversation with a seller, a declared intention to buy "
         "or at least 2 pieces of content."
     ),
-    "bant": N_(
-        "At least 3 of budget, decision authority, a clear need and a buying timeline."
-    ),
+    "bant": N_("At least 3 of budget, decision authority, a clear need and a buying timeline."),
     "anum": N_("Decision authority and a clear need, plus a short timeline or a budget."),
     "champ": N_("A clear need, decision authority, a budget and a buying timeline."),
     "faint": N_(
@@ -264,12 +258,8 @@ NEXT_ACTION_SENTENCES: Final[dict[str, str]] = {
     "ask_permission": N_(
         "Ask permission: everything else is in place, so invite them to opt in to your offers."
     ),
-    "nurture": N_(
-        "Nurture: send useful content for their phase until they show interest."
-    ),
-    "qualify": N_(
-        "Qualify: find out what is still missing or unknown before you make an offer."
-    ),
+    "nurture": N_("Nurture: send useful content for their phase until they show interest."),
+    "qualify": N_("Qualify: find out what is still missing or unknown before you make an offer."),
     "propose": N_("Propose: they want to buy, so send the offer, quote or demo now."),
     "follow_up": N_(
         "Follow up: stay in touch with relevant content and a call to build their intent to buy."
@@ -310,15 +300,11 @@ ERROR_MESSAGES: Final[dict[str, str]] = {
     "not_bool_text": N_(
         "Field “{field}” must be one of {allowed} (or empty for unknown), but received {value}."
     ),
-    "not_count": N_(
-        "Field “{field}” must be a whole number of 0 or more, but received {value}."
-    ),
+    "not_count": N_("Field “{field}” must be a whole number of 0 or more, but received {value}."),
     "negative": N_("Field “{field}” cannot be negative, but received {value}."),
     "not_allowed": N_("Field “{field}” must be one of {allowed}, but received {value}."),
     "not_text": N_("Field “{field}” must be text, but received {value}."),
-    "too_long": N_(
-        "Field “{field}” is {length} characters long; at most {max} are allowed."
-    ),
+    "too_long": N_("Field “{field}” is {length} characters long; at most {max} are allowed."),
     "contradiction_identified": N_(
         "Fields “identified” and “{other}” contradict each other: identified is false, "
         "but {other} is {value}, which only an identified contact can have."
@@ -327,9 +313,7 @@ ERROR_MESSAGES: Final[dict[str, str]] = {
         "Fields “interactions” and “{other}” contradict each other: interactions is 0, "
         "but {other} is {value}, which takes at least one interaction."
     ),
-    "not_object": N_(
-        "A profile must be a JSON object of fields and values, but received {value}."
-    ),
+    "not_object": N_("A profile must be a JSON object of fields and values, but received {value}."),
     "invalid_json": N_("This line is not valid JSON (error at character {position})."),
 }
 

@@ -37,7 +37,7 @@ from ._messages import (
     UNKNOWN_FACTS,
 )
 from ._profile import Value
-from ._rules import MET, UNKNOWN, UNMET, AtLeast, FieldTest, Result, ScoreTest
+from ._rules import MET, UNMET, AtLeast, FieldTest, Result, ScoreTest
 from ._verdict import CriterionResult, Missing, NextAction, Verdict
 
 # A cited fact: (field or score part, value, outcome, note, min, reason value).
@@ -71,8 +71,8 @@ def _fact_keys(trace: CriterionTrace, evaluation: Evaluation) -> tuple[FactKey, 
     for leaf in _leaves(trace.result):
         node = leaf.node
         if isinstance(node, ScoreTest):
-            value = evaluation.fit if node.part == "fit" else evaluation.engagement
-            keys.append((node.part, value, leaf.outcome, "score", node.min, None))
+            points = evaluation.fit if node.part == "fit" else evaluation.engagement
+            keys.append((node.part, points, leaf.outcome, "score", node.min, None))
         elif isinstance(node, FieldTest):
             name = node.field
             value = profile.values[name]
@@ -139,7 +139,7 @@ def criterion_sentence(lang: str, trace: CriterionTrace, evaluation: Evaluation)
 
 @lru_cache(maxsize=4096)
 def _label(lang: str, context: str, message: str) -> str:
-    return load_translations(lang).pgettext(context, message)
+    return str(load_translations(lang).pgettext(context, message))
 
 
 def model_label(lang: str, model: str) -> str:

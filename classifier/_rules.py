@@ -74,7 +74,7 @@ class Test:
 class FieldTest(Test):
     """One field against a value: `is`, `in`, `min` and/or `max`."""
 
-    __slots__ = ("field", "is_", "in_", "min", "max")
+    __slots__ = ("field", "in_", "is_", "max", "min")
 
     def __init__(
         self,
@@ -120,7 +120,7 @@ class FieldTest(Test):
 class ScoreTest(Test):
     """A score part (fit or engagement) at least `min`."""
 
-    __slots__ = ("part", "min")
+    __slots__ = ("min", "part")
 
     def __init__(self, part: str, min: int, unknown_as: str | None = None) -> None:
         super().__init__(unknown_as)
@@ -143,7 +143,7 @@ class AtLeast(Test):
     be met even if every unknown turned out met, unknown otherwise.
     """
 
-    __slots__ = ("kind", "needed", "children")
+    __slots__ = ("children", "kind", "needed")
 
     def __init__(
         self, kind: str, needed: int, children: tuple[Test, ...], unknown_as: str | None = None
@@ -374,11 +374,11 @@ class _Checker:
         if "at_least" in table:
             if not self.keys(table, key, ("at_least", "of"), ("at_least", "of", "unknown")):
                 return None
-            needed = self.integer(table["at_least"], f"{key}.at_least", minimum=0)
+            count = self.integer(table["at_least"], f"{key}.at_least", minimum=0)
             children = self._children(table["of"], f"{key}.of")
-            if needed is None or children is None:
+            if count is None or children is None:
                 return None
-            return AtLeast("at_least", needed, children, unknown_as)
+            return AtLeast("at_least", count, children, unknown_as)
         self.fail("bad_test", key)
         return None
 
@@ -412,7 +412,9 @@ class _Checker:
             if values is None:
                 return None
             return FieldTest(name, in_=frozenset(values), unknown_as=unknown_as)
-        bounds = {op: self.integer(table[op], f"{key}.{op}", minimum=0) for op in operators if op in table}
+        bounds = {
+            op: self.integer(table[op], f"{key}.{op}", minimum=0) for op in operators if op in table
+        }
         if any(bound is None for bound in bounds.values()):
             return None
         return FieldTest(name, min=bounds.get("min"), max=bounds.get("max"), unknown_as=unknown_as)
@@ -469,7 +471,9 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
     for mid, body in (table or {}).items():
         key = f"models.{mid}"
         entry = check.table(body, key)
-        if entry is None or not check.keys(entry, key, ("message", "criteria"), ("message", "criteria")):
+        if entry is None or not check.keys(
+            entry, key, ("message", "criteria"), ("message", "criteria")
+        ):
             continue
         message = check.text(entry["message"], f"{key}.message", sorted(MODEL_MESSAGES))
         usable = [c for c in (table_keys(raw["criteria"])) if c not in STRUCTURAL_CRITERIA]
@@ -532,7 +536,9 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
             )
             model_ids = list(table_keys(raw["models"]))
             in_models = (
-                check.texts(entry["models"], f"{key}.models", model_ids) if "models" in entry else None
+                check.texts(entry["models"], f"{key}.models", model_ids)
+                if "models" in entry
+                else None
             )
             not_met = (
                 check.text(entry["not_met"], f"{key}.not_met", criterion_ids)

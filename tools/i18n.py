@@ -29,7 +29,9 @@ METHODS = [("**.py", "python")]
 def template(package: str) -> bytes:
     """The .pot the package's code asks for today, byte for byte reproducible."""
     catalog = Catalog(project="Funnel Coach", version="1", charset="utf-8", fuzzy=False)
-    catalog.creation_date = catalog.creation_date.replace(year=2026, month=1, day=1, hour=0, minute=0, second=0)
+    catalog.creation_date = catalog.creation_date.replace(
+        year=2026, month=1, day=1, hour=0, minute=0, second=0
+    )
     for filename, lineno, message, _comments, context in extract_from_dir(
         ROOT / package, METHODS, keywords=KEYWORDS, strip_comment_tags=True
     ):
@@ -90,9 +92,25 @@ def main(argv: list[str]) -> int:
                 path.parent.mkdir(parents=True, exist_ok=True)
                 action = "update" if path.exists() else "init"
                 subprocess.run(
-                    [sys.executable, "-m", "babel.messages.frontend", action, "-i",
-                     str(pot_path(package)), "-o", str(path), "-l", lang, "-w", "100",
-                     *(["--no-fuzzy-matching", "--ignore-obsolete"] if action == "update" else [])],
+                    [
+                        sys.executable,
+                        "-m",
+                        "babel.messages.frontend",
+                        action,
+                        "-i",
+                        str(pot_path(package)),
+                        "-o",
+                        str(path),
+                        "-l",
+                        lang,
+                        "-w",
+                        "100",
+                        *(
+                            ["--no-fuzzy-matching", "--ignore-obsolete"]
+                            if action == "update"
+                            else []
+                        ),
+                    ],
                     check=True,
                 )
         return 0
