@@ -6,7 +6,7 @@ Nothing here produces text. `_render` turns the trace into sentences.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ._profile import Profile, Value
 from ._rules import MET, Result, Rulebook, ScorePart
@@ -14,13 +14,18 @@ from ._rules import MET, Result, Rulebook, ScorePart
 
 @dataclass(frozen=True, slots=True)
 class CriterionTrace:
-    """One criterion: its id, message id, the inputs it read, and its outcome."""
+    """One criterion: its id, message id, the inputs it read, and its outcome.
+
+    `texts` keeps its sentence per language once rendered: a trace is shared
+    by every profile with the same inputs, so it is rendered once.
+    """
 
     id: str
     message: str
     outcome: str
     inputs: tuple[tuple[str, Value], ...]
     result: Result
+    texts: dict[str, str] = field(default_factory=dict, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,6 +56,9 @@ class UnknownModelError(ValueError):
         super().__init__(f"unknown model {model!r}; models: {', '.join(known)}")
 
 
+MEMO_LIMIT = 200_000
+
+
 def score_part(part: ScorePart, values: Mapping[str, Value], bounds: Mapping[str, int]) -> int:
     total = 0
     for row in part.rows:
@@ -64,14 +72,46 @@ def score_part(part: ScorePart, values: Mapping[str, Value], bounds: Mapping[str
     return max(part.min, min(part.max, total))
 
 
+def _memo_score(
+    rules: Rulebook, index: int, values: Mapping[str, Value], bounds: Mapping[str, int]
+) -> int:
+    part = rules.score[index]
+    key = (index, tuple(values[f] for f in part.fields))
+    points = rules.memo.get(key)
+    if points is None:
+        points = score_part(part, values, bounds)
+        rules.memo[key] = points
+    return points  # type: ignore[return-value]
+
+
 def _trace(
     rules: Rulebook, cid: str, profile: Profile, scores: Mapping[str, int]
 ) -> CriterionTrace:
     criterion = rules.criteria[cid]
     values = profile.values
-    result = criterion.test.evaluate(values, profile.lower_bounds, scores)
-    inputs = tuple((name, values[name]) for name in criterion.test.fields())
-    return CriterionTrace(cid, criterion.message, result.outcome, inputs, result)
+    inputs = tuple((name, values[name]) for name in criterion.fields)
+    # Everything the outcome and its sentence depend on: the inputs, how an
+    # inferred input was inferred, lower bounds, and scores when read.
+    key: tuple[object, ...] = (cid, inputs)
+    if profile.inferred:
+        inferred = profile.inferred
+        key += tuple(
+            (f, inferred[f], values[inferred[f]]) for f in criterion.fields if f in inferred
+        )
+    if profile.lower_bounds:
+        bounds = profile.lower_bounds
+        key += tuple((f, bounds[f]) for f in criterion.fields if f in bounds)
+    if criterion.uses_scores:
+        key += (scores["fit"], scores["engagement"])
+    memo = rules.memo
+    trace = memo.get(key)
+    if trace is None:
+        result = criterion.test.evaluate(values, profile.lower_bounds, scores)
+        trace = CriterionTrace(cid, criterion.message, result.outcome, inputs, result)
+        if len(memo) >= MEMO_LIMIT:
+            memo.clear()
+        memo[key] = trace
+    return trace  # type: ignore[return-value]
 
 
 def evaluate(profile: Profile, model: str, rules: Rulebook) -> Evaluation:
@@ -81,8 +121,8 @@ def evaluate(profile: Profile, model: str, rules: Rulebook) -> Evaluation:
         raise UnknownModelError(model, list(rules.models))
     values = profile.values
     bounds = profile.lower_bounds
-    fit = score_part(rules.score[0], values, bounds)
-    engagement = score_part(rules.score[1], values, bounds)
+    fit = _memo_score(rules, 0, values, bounds)
+    engagement = _memo_score(rules, 1, values, bounds)
     scores = {"fit": fit, "engagement": engagement}
 
     interaction = _trace(rules, "interaction", profile, scores)

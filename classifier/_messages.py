@@ -136,14 +136,15 @@ COUNT_FACTS: Final[dict[str, tuple[str, str]]] = {
 }
 
 INFERRED_IDENTITY: Final[str] = N_("we hold their personal data (inferred from: {reason})")
-INFERRED_INTERACTIONS: Final[str] = N_("at least one interaction, since they are known to us")
+INFERRED_INTERACTIONS: Final[str] = N_(
+    "at least one interaction, inferred from the rest of the profile"
+)
 SCORE_FACT: Final[str] = N_("{score} score {value} (at least {min} needed)")
 SCORE_NAMES: Final[dict[str, tuple[str, str]]] = {
     "fit": NP_("score", "fit"),
     "engagement": NP_("score", "engagement"),
 }
 AT_LEAST_SUFFIX: Final[str] = N_("{fact} (at least {min} needed)")
-AT_MOST_SUFFIX: Final[str] = N_("{fact} (at most {max})")
 
 # --- Criterion sentences: message id x outcome ------------------------------
 
@@ -275,7 +276,9 @@ NEXT_ACTION_SENTENCES: Final[dict[str, str]] = {
 
 # --- Summaries ----------------------------------------------------------------
 
-SUMMARY_STRANGER: Final[str] = N_("Stranger: {facts}, so they have not met the brand yet.")
+SUMMARY_STRANGER: Final[str] = N_(
+    "Stranger: {facts}; as far as we know, they have not met the brand yet."
+)
 SUMMARY_VISITOR: Final[str] = N_("Visitor: {facts}, but we do not know who they are.")
 SUMMARY_LEAD: Final[tuple[str, str]] = NN_(
     "Lead: identified, but {criteria} is not met yet under the {model} model.",

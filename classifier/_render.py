@@ -107,10 +107,33 @@ def _fact(t: NullTranslations, key: FactKey) -> str:
     return t.gettext(CHOICE_FACTS[(name, value)])
 
 
+def join(items: list[str], lang: str) -> str:
+    """A list joined as `lang` writes it ("a, b and c").
+
+    Babel's patterns miss a sound rule: Spanish writes "e" for "y" before an
+    i-sound ("capacidad e interés"), Italian prefers "ed" before "e".
+    """
+    text = format_list(items, locale=lang)
+    if len(items) < 2:
+        return text
+    last = items[-1].lower()
+    if (
+        lang == "es"
+        and last.startswith(("i", "hi", "í", "hí"))
+        and not last.startswith(("hie", "hia"))
+    ):
+        head, _, _ = text.rpartition(" y ")
+        return f"{head} e {items[-1]}"
+    if lang == "it" and last.startswith(("e", "è")):
+        head, _, _ = text.rpartition(" e ")
+        return f"{head} ed {items[-1]}"
+    return text
+
+
 @lru_cache(maxsize=65536)
 def _facts_text(lang: str, keys: tuple[FactKey, ...]) -> str:
     t = load_translations(lang)
-    return format_list([_fact(t, key) for key in keys], locale=lang)
+    return join([_fact(t, key) for key in keys], lang)
 
 
 @lru_cache(maxsize=65536)
@@ -133,8 +156,12 @@ def _counts(result: Result) -> tuple[int, int, int]:
 
 
 def criterion_sentence(lang: str, trace: CriterionTrace, evaluation: Evaluation) -> str:
-    keys = _fact_keys(trace, evaluation)
-    return _criterion_text(lang, trace.message, trace.outcome, keys, _counts(trace.result))
+    text = trace.texts.get(lang)
+    if text is None:
+        keys = _fact_keys(trace, evaluation)
+        text = _criterion_text(lang, trace.message, trace.outcome, keys, _counts(trace.result))
+        trace.texts[lang] = text
+    return text
 
 
 @lru_cache(maxsize=4096)
@@ -193,6 +220,12 @@ def _summary(t: NullTranslations, lang: str, evaluation: Evaluation) -> str:
     if stage == "prospect":
         temperature = _label(lang, *TEMPERATURE_LABELS[evaluation.temperature or "cold"])
         return t.gettext(SUMMARY_PROSPECT).format(temperature=temperature, model=model)
-    labels = [_label(lang, *CRITERION_LABELS[trace.message]) for trace in evaluation.missing]
-    criteria = format_list(labels, locale=lang)
+    return _lead_summary(lang, tuple(trace.message for trace in evaluation.missing), model)
+
+
+@lru_cache(maxsize=4096)
+def _lead_summary(lang: str, messages: tuple[str, ...], model: str) -> str:
+    t = load_translations(lang)
+    labels = [_label(lang, *CRITERION_LABELS[message]) for message in messages]
+    criteria = join(labels, lang)
     return t.ngettext(*SUMMARY_LEAD, len(labels)).format(criteria=criteria, model=model)

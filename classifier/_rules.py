@@ -11,7 +11,7 @@ import difflib
 import json
 import tomllib
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -188,6 +188,8 @@ class Criterion:
     id: str
     message: str
     test: Test
+    fields: tuple[str, ...] = ()
+    uses_scores: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -230,6 +232,7 @@ class ScorePart:
     min: int
     max: int
     rows: tuple[ScoreRow, ...]
+    fields: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -244,6 +247,8 @@ class Rulebook:
     next_actions: tuple[ActionRule, ...]
     score: tuple[ScorePart, ...]
     source: Mapping[str, object]
+    # Traces depend only on the values a criterion reads: memoised per rulebook.
+    memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
 
 
 class RulebookError(ValueError):
@@ -460,7 +465,7 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
         message = check.text(entry["message"], f"{key}.message", sorted(CRITERION_MESSAGES))
         test = check.test(entry["test"], f"{key}.test")
         if message is not None and test is not None:
-            criteria[cid] = Criterion(cid, message, test)
+            criteria[cid] = Criterion(cid, message, test, test.fields(), _uses_scores(test))
     if table is not None:
         for cid in STRUCTURAL_CRITERIA:
             if cid not in table:
@@ -591,6 +596,12 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
     )
 
 
+def _uses_scores(test: Test) -> bool:
+    if isinstance(test, ScoreTest):
+        return True
+    return isinstance(test, AtLeast) and any(_uses_scores(child) for child in test.children)
+
+
 def _covers(rows: Sequence[object], stage: str) -> bool:
     """Some row matches every contact of `stage` (a row with no other condition,
     or rows for both temperatures): the table never runs dry."""
@@ -645,7 +656,11 @@ def _score_part(check: _Checker, part: str, raw: object) -> ScorePart | None:
                 rows.append(ScoreRow(test, points, None, 0, None))
     if low is None or high is None:
         return None
-    return ScorePart(part, low, high, tuple(rows))
+    used: dict[str, None] = {}
+    for r in rows:
+        for name in (r.field,) if r.field is not None else r.test.fields() if r.test else ():
+            used.setdefault(name, None)
+    return ScorePart(part, low, high, tuple(rows), tuple(used))
 
 
 def read_rulebook(path: str | Path) -> Rulebook:

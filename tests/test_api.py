@@ -80,3 +80,15 @@ def test_no_streamlit_and_no_io_at_import() -> None:
 def test_modules_are_private() -> None:
     public = [p.name for p in Path(classifier.__file__).parent.glob("*.py")]
     assert all(name.startswith("_") for name in public)
+
+
+def test_lists_follow_each_language_sound_rules() -> None:
+    from classifier._render import join
+
+    assert join(["capacidad", "interés"], "es") == "capacidad e interés"
+    assert join(["ajuste", "capacidad", "hijos"], "es") == "ajuste, capacidad e hijos"
+    assert join(["agua", "hierro"], "es") == "agua y hierro"
+    assert join(["fit", "engagement"], "it") == "fit ed engagement"
+    assert join(["a", "b"], "en") == "a and b"
+    lead = classify({"identified": True, "consent": "single", "in_target": True}, lang="es")
+    assert " e interés" in lead.summary
