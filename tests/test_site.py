@@ -1,0 +1,189 @@
+"""The training site: one strict build, then parity and self-containment checks."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+DOCS = ROOT / "docs"
+LANGS = ("en", "it", "es", "fr", "pt")
+PAGES = (
+    "index", "buyers-journey", "roles", "lead-vs-prospect", "qualification", "frameworks",
+    "nurturing", "consent", "glossary", "practice", "classifier", "trainers",
+)
+HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*\{\s*#([\w-]+)\s*\}\s*$")
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("site")
+    done = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    return out
+
+
+def headings(path: Path) -> list[tuple[int, str]]:
+    found = []
+    in_code = False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("```"):
+            in_code = not in_code
+        if in_code or not line.startswith("#"):
+            continue
+        match = HEADING.match(line)
+        assert match, f"{path}: heading without an explicit anchor: {line!r}"
+        headings_level = len(match.group(1))
+        found.append((headings_level, match.group(3)))
+    return found
+
+
+def body_words(path: Path) -> int:
+    text = path.read_text(encoding="utf-8")
+    text = re.sub(r"^---\n.*?\n---\n", "", text, flags=re.S)
+    text = re.sub(r"```.*?```", "", text, flags=re.S)
+    text = re.sub(r"<[^>]+>", " ", text)
+    return len(re.findall(r"\w+", text))
+
+
+def test_every_language_has_the_same_pages() -> None:
+    for lang in LANGS:
+        assert sorted(p.stem for p in (DOCS / lang).glob("*.md")) == sorted(PAGES), lang
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_same_headings_and_anchors_in_every_language(page: str) -> None:
+    reference = headings(DOCS / "en" / f"{page}.md")
+    assert reference, page
+    for lang in LANGS[1:]:
+        assert headings(DOCS / lang / f"{page}.md") == reference, (lang, page)
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_page_has_at_least_500_words(lang: str) -> None:
+    for page in PAGES:
+        assert body_words(DOCS / lang / f"{page}.md") >= 500, (lang, page)
+
+
+def test_only_language_folders_and_assets_at_the_top_of_docs() -> None:
+    tops = {p.name for p in DOCS.iterdir() if p.is_dir()}
+    assert tops == {*LANGS, "assets"}
+
+
+class _Resources(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.urls: list[str] = []
+        self.lang: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        found = dict(attrs)
+        if tag == "html":
+            self.lang = found.get("lang")
+        for key in ("src", "href", "data"):
+            value = found.get(key)
+            if value and not (tag == "a" and key == "href"):
+                if not (tag == "link" and found.get("rel") in ("alternate", "canonical")):
+                    self.urls.append(value)
+
+
+def built_pages(site: Path) -> list[tuple[str, str, Path]]:
+    pages = []
+    for lang in LANGS:
+        base = site if lang == "en" else site / lang
+        for page in PAGES:
+            path = base / "index.html" if page == "index" else base / page / "index.html"
+            pages.append((lang, page, path))
+    return pages
+
+
+def test_no_page_requests_another_host(site: Path) -> None:
+    for path in site.rglob("*.html"):
+        parser = _Resources()
+        parser.feed(path.read_text(encoding="utf-8"))
+        remote = [u for u in parser.urls if re.match(r"^(https?:)?//", u)]
+        assert not remote, (path, remote)
+    for path in list(site.rglob("*.css")) + list(site.rglob("*.js")):
+        text = path.read_text(encoding="utf-8", errors="replace")
+        assert "fonts.googleapis" not in text and "fonts.gstatic" not in text, path
+
+
+def test_each_built_page_is_in_its_own_language(site: Path) -> None:
+    english = {}
+    for lang, page, path in built_pages(site):
+        assert path.exists(), path
+        html = path.read_text(encoding="utf-8")
+        parser = _Resources()
+        parser.feed(html)
+        assert parser.lang == lang, (path, parser.lang)
+        main = html.split('<article class="md-content__inner md-typeset">', 1)[1]
+        if lang == "en":
+            english[page] = main
+        else:
+            assert main != english[page], f"{lang}/{page} is the English page"
+
+
+def test_hreflang_alternates_for_all_languages_and_x_default(site: Path) -> None:
+    for _lang, page, path in built_pages(site):
+        html = path.read_text(encoding="utf-8")
+        links = re.findall(r'<link rel="alternate" href="([^"]+)" hreflang="([\w-]+)"', html)
+        langs = sorted(h for _, h in links)
+        assert langs == sorted([*LANGS, "x-default"]), (path, langs)
+        for href, hreflang in links:
+            base = site if href.startswith("/") else path.parent
+            target = (base / href.lstrip("/")).resolve()
+            target = target / "index.html" if target.is_dir() else target
+            assert target.exists(), (path, href)
+            expect_lang = "en" if hreflang == "x-default" else hreflang
+            assert f'lang="{expect_lang}"' in target.read_text(encoding="utf-8")[:300], (path, href)
+            assert page == "index" or href == "./" or page in href, (path, href)
+
+
+def test_sitemap_lists_every_page(site: Path) -> None:
+    sitemap = (site / "sitemap.xml").read_text(encoding="utf-8")
+    for lang in LANGS:
+        prefix = "" if lang == "en" else f"{lang}/"
+        for page in PAGES[1:]:
+            assert f"/{prefix}{page}/</loc>" in sitemap, (lang, page)
+
+
+def test_classifier_page_frames_the_app_in_its_language(site: Path) -> None:
+    for lang, page, path in built_pages(site):
+        if page != "classifier":
+            continue
+        html = path.read_text(encoding="utf-8")
+        match = re.search(r'<iframe class="fc-app__frame" src="([^"]+)" title="([^"]+)" loading="lazy"', html)
+        assert match, path
+        src = match.group(1).replace("&amp;", "&")
+        assert src.endswith(f"app/?lang={lang}&embed=true") and not src.startswith(("/", "http"))
+        assert (path.parent / src.split("?")[0]).resolve() == (site / "app").resolve()
+        assert 'class="fc-app__offline"' in html and "funnel-coach serve" in html
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_front_matter_parses_with_title_and_description(lang: str) -> None:
+    import yaml
+
+    for page in PAGES:
+        text = (DOCS / lang / f"{page}.md").read_text(encoding="utf-8")
+        match = re.match(r"^---\n(.*?)\n---\n", text, flags=re.S)
+        assert match, (lang, page)
+        meta = yaml.safe_load(match.group(1))
+        assert isinstance(meta, dict) and meta.get("title") and meta.get("description"), (lang, page)
+
+
+def test_navigation_titles_are_translated(site: Path) -> None:
+    english = re.findall(r"<title>(.*?)</title>", (site / "roles" / "index.html").read_text())
+    for lang in LANGS[1:]:
+        for page in PAGES[1:]:
+            html = (site / lang / page / "index.html").read_text(encoding="utf-8")
+            assert "<p>title:" not in html and "title: " not in html.split("<article", 1)[1][:400]
+        assert re.findall(r"<title>(.*?)</title>", (site / lang / "roles" / "index.html").read_text()) != english
