@@ -61,6 +61,19 @@ UNKNOWN_LANG = N_("Unsupported language “{lang}”; supported languages: {lang
 UNREADABLE = N_("Cannot read {path}: {reason}.")
 NOT_UTF8 = N_("{path} is not UTF-8 text.")
 EPILOG = N_("Examples:")
+SERVE_HELP = N_("build the site when needed and serve it on one port")
+HOST_HELP = N_("address to listen on (default: 127.0.0.1)")
+PORT_HELP = N_("port to listen on (default: 8000)")
+BUILDING = N_("Building the site…")
+SERVING = N_("Funnel Coach is running at {url} (press Ctrl-C to stop).")
+PORT_IN_USE = N_(
+    "Port {port} on {host} is already in use: stop the program using it, or choose "
+    "another port with --port."
+)
+NOT_INSTALLED = N_(
+    "The site and app packages are not installed: run `pip install -e .[serve]` (or ./dev start)."
+)
+BUILD_FAILED = N_("The site could not be built; the messages above say why.")
 
 
 def ui_language(environ: dict[str, str] | None = None) -> str:
@@ -104,7 +117,9 @@ def _localize_argparse(t: NullTranslations) -> None:
 def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.ArgumentParser:
     _ = t.gettext
     parser = _Parser(prog="funnel-coach", description=_(DESCRIPTION))
-    sub = parser.add_subparsers(dest="command", required=True, metavar="{classify,rules,models}")
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="{classify,models,rules,serve}"
+    )
 
     example = 'echo \'{"identified": true, "consent": "single"}\' | funnel-coach classify --lang it'
     classify_parser = sub.add_parser(
@@ -126,6 +141,10 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     models_parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
 
     sub.add_parser("rules", help=_(RULES_CMD_HELP), description=_(RULES_CMD_HELP))
+
+    serve_parser = sub.add_parser("serve", help=_(SERVE_HELP), description=_(SERVE_HELP))
+    serve_parser.add_argument("--host", default="127.0.0.1", help=_(HOST_HELP))
+    serve_parser.add_argument("--port", type=int, default=8000, help=_(PORT_HELP))
     return parser
 
 
@@ -246,6 +265,25 @@ def run_models(args: argparse.Namespace, t: NullTranslations, ui: str, stdout: I
     return 0
 
 
+def run_serve(args: argparse.Namespace, t: NullTranslations) -> int:
+    try:
+        from app import server
+    except ImportError:
+        raise UsageError(t.gettext(NOT_INSTALLED)) from None
+    if not server.port_free(args.host, args.port):
+        raise UsageError(t.gettext(PORT_IN_USE).format(port=args.port, host=args.host))
+    if server.site_is_stale():
+        sys.stderr.write(t.gettext(BUILDING) + "\n")
+        try:
+            server.build_site()
+        except Exception:
+            raise UsageError(t.gettext(BUILD_FAILED)) from None
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    sys.stderr.write(t.gettext(SERVING).format(url=f"http://{host}:{args.port}/") + "\n")
+    server.run(args.host, args.port)
+    return 0
+
+
 def main(
     argv: Sequence[str] | None = None,
     *,
@@ -268,6 +306,8 @@ def main(
             return run_classify(args, t, ui, stdin, stdout)
         if args.command == "models":
             return run_models(args, t, ui, stdout)
+        if args.command == "serve":
+            return run_serve(args, t)
         stdout.write(default_rulebook_text())
         return 0
     except UsageError as error:

@@ -14,8 +14,18 @@ from conftest import ROOT
 DOCS = ROOT / "docs"
 LANGS = ("en", "it", "es", "fr", "pt")
 PAGES = (
-    "index", "buyers-journey", "roles", "lead-vs-prospect", "qualification", "frameworks",
-    "nurturing", "consent", "glossary", "practice", "classifier", "trainers",
+    "index",
+    "buyers-journey",
+    "roles",
+    "lead-vs-prospect",
+    "qualification",
+    "frameworks",
+    "nurturing",
+    "consent",
+    "glossary",
+    "practice",
+    "classifier",
+    "trainers",
 )
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*\{\s*#([\w-]+)\s*\}\s*$")
 
@@ -25,7 +35,10 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("site")
     done = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
-        cwd=ROOT, capture_output=True, text=True, timeout=300,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert done.returncode == 0, done.stdout + done.stderr
     return out
@@ -78,6 +91,10 @@ def test_only_language_folders_and_assets_at_the_top_of_docs() -> None:
     assert tops == {*LANGS, "assets"}
 
 
+# Links a browser does not fetch: navigation and metadata about other URLs.
+NOT_FETCHED = ("alternate", "canonical")
+
+
 class _Resources(HTMLParser):
     def __init__(self) -> None:
         super().__init__()
@@ -90,9 +107,9 @@ class _Resources(HTMLParser):
             self.lang = found.get("lang")
         for key in ("src", "href", "data"):
             value = found.get(key)
-            if value and not (tag == "a" and key == "href"):
-                if not (tag == "link" and found.get("rel") in ("alternate", "canonical")):
-                    self.urls.append(value)
+            navigation = tag == "a" or (tag == "link" and found.get("rel") in NOT_FETCHED)
+            if value and not navigation:
+                self.urls.append(value)
 
 
 def built_pages(site: Path) -> list[tuple[str, str, Path]]:
@@ -160,7 +177,9 @@ def test_classifier_page_frames_the_app_in_its_language(site: Path) -> None:
         if page != "classifier":
             continue
         html = path.read_text(encoding="utf-8")
-        match = re.search(r'<iframe class="fc-app__frame" src="([^"]+)" title="([^"]+)" loading="lazy"', html)
+        match = re.search(
+            r'<iframe class="fc-app__frame" src="([^"]+)" title="([^"]+)" loading="lazy"', html
+        )
         assert match, path
         src = match.group(1).replace("&amp;", "&")
         assert src.endswith(f"app/?lang={lang}&embed=true") and not src.startswith(("/", "http"))
@@ -177,7 +196,10 @@ def test_front_matter_parses_with_title_and_description(lang: str) -> None:
         match = re.match(r"^---\n(.*?)\n---\n", text, flags=re.S)
         assert match, (lang, page)
         meta = yaml.safe_load(match.group(1))
-        assert isinstance(meta, dict) and meta.get("title") and meta.get("description"), (lang, page)
+        assert isinstance(meta, dict) and meta.get("title") and meta.get("description"), (
+            lang,
+            page,
+        )
 
 
 def test_navigation_titles_are_translated(site: Path) -> None:
@@ -186,4 +208,7 @@ def test_navigation_titles_are_translated(site: Path) -> None:
         for page in PAGES[1:]:
             html = (site / lang / page / "index.html").read_text(encoding="utf-8")
             assert "<p>title:" not in html and "title: " not in html.split("<article", 1)[1][:400]
-        assert re.findall(r"<title>(.*?)</title>", (site / lang / "roles" / "index.html").read_text()) != english
+        assert (
+            re.findall(r"<title>(.*?)</title>", (site / lang / "roles" / "index.html").read_text())
+            != english
+        )
