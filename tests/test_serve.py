@@ -7,20 +7,12 @@ import os
 import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from pathlib import Path
 
-import pytest
 from conftest import ROOT
 
 from app import server
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_site_is_stale_when_missing_or_older_than_sources(tmp_path: Path) -> None:
@@ -28,7 +20,8 @@ def test_site_is_stale_when_missing_or_older_than_sources(tmp_path: Path) -> Non
     site = tmp_path / "site"
     site.mkdir()
     (site / "index.html").write_text("x")
-    newest = max(p.stat().st_mtime for p in (ROOT / "docs").rglob("*") if p.is_file())
+    sources = [ROOT / "mkdocs.yml", *(ROOT / "docs").rglob("*"), *(ROOT / "overrides").rglob("*")]
+    newest = max(p.stat().st_mtime for p in sources if p.is_file())
     os.utime(site / "index.html", (newest + 10, newest + 10))
     assert not server.site_is_stale(site)
     os.utime(site / "index.html", (newest - 10, newest - 10))
@@ -50,30 +43,6 @@ def test_a_busy_port_gives_a_clear_message() -> None:
     assert done.returncode == 2
     assert str(port) in done.stderr and "--port" in done.stderr
     assert "Traceback" not in done.stderr and "déjà utilisé" in done.stderr
-
-
-@pytest.fixture(scope="module")
-def served() -> str:
-    port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "classifier", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            break
-        except OSError:
-            if process.poll() is not None:
-                raise AssertionError(process.stderr.read().decode()) from None
-            time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
 
 
 def test_serves_every_language_with_compression(served: str) -> None:
