@@ -19,7 +19,6 @@ from babel.support import NullTranslations
 
 from ._api import classify, describe_model, label, languages
 from ._i18n import LANGUAGES, N_, load_translations
-from ._messages import ERROR_MESSAGES
 from ._profile import Problem, ProfileError, parse_profile
 from ._rules import Rulebook, RulebookError, default_rulebook, default_rulebook_text, read_rulebook
 
@@ -323,4 +322,4 @@ def entry() -> NoReturn:
     sys.exit(main())
 
 
-__all__ = ["ERROR_MESSAGES", "main"]
+__all__ = ["main"]

@@ -290,7 +290,6 @@ SUMMARY_PROSPECT: Final[str] = N_(
 SUMMARY_CUSTOMER: Final[tuple[str, str]] = NN_(
     "Customer: {n} completed purchase.", "Customer: {n} completed purchases."
 )
-OUT_OF_TARGET_NOTE: Final[str] = N_("Out of target")
 
 # --- Input errors ---------------------------------------------------------------
 

@@ -471,6 +471,10 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
             if cid not in table:
                 check.fail("missing_key", f"criteria.{cid}")
 
+    criterion_ids = table_keys(raw["criteria"])
+    model_ids = table_keys(raw["models"])
+    usable = [c for c in criterion_ids if c not in STRUCTURAL_CRITERIA]
+
     models: dict[str, Model] = {}
     table = check.table(raw["models"], "models")
     for mid, body in (table or {}).items():
@@ -481,7 +485,6 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
         ):
             continue
         message = check.text(entry["message"], f"{key}.message", sorted(MODEL_MESSAGES))
-        usable = [c for c in (table_keys(raw["criteria"])) if c not in STRUCTURAL_CRITERIA]
         names = check.texts(entry["criteria"], f"{key}.criteria", usable)
         if message is not None and names is not None:
             models[mid] = Model(mid, message, names)
@@ -520,7 +523,6 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
     if not isinstance(rows, list) or not rows:
         check.fail("wrong_type", "next_actions", expected="list", value=_json(rows))
     else:
-        criterion_ids = list(table_keys(raw["criteria"]))
         for i, body in enumerate(rows):
             key = f"next_actions[{i}]"
             entry = check.table(body, key)
@@ -539,7 +541,6 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
                 if "out_of_target" in entry
                 else None
             )
-            model_ids = list(table_keys(raw["models"]))
             in_models = (
                 check.texts(entry["models"], f"{key}.models", model_ids)
                 if "models" in entry

@@ -16,6 +16,23 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 
+LANGS = ("en", "it", "es", "fr", "pt")
+# The site's twelve pages, by English slug, the same in every language.
+PAGES = (
+    "index",
+    "buyers-journey",
+    "roles",
+    "lead-vs-prospect",
+    "qualification",
+    "frameworks",
+    "nurturing",
+    "consent",
+    "glossary",
+    "practice",
+    "classifier",
+    "trainers",
+)
+
 
 def load_examples() -> list[dict[str, object]]:
     path = SHARED / "spec" / "examples.jsonl"

@@ -240,20 +240,18 @@ def test_the_real_program(program: list[str]) -> None:
 
 def test_help_is_localized() -> None:
     exe = str(Path(sys.executable).with_name("funnel-coach"))
-    en = subprocess.run(
-        [exe, "classify", "--help"],
-        capture_output=True,
-        text=True,
-        env=_env(LANG="C.UTF-8"),
-        timeout=60,
-    )
-    it = subprocess.run(
-        [exe, "classify", "--help"],
-        capture_output=True,
-        text=True,
-        env=_env(LANG="it_IT.UTF-8"),
-        timeout=60,
-    )
+
+    def help_in(locale: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [exe, "classify", "--help"],
+            capture_output=True,
+            text=True,
+            env=_env(LANG=locale),
+            timeout=60,
+        )
+
+    en = help_in("C.UTF-8")
+    it = help_in("it_IT.UTF-8")
     assert en.returncode == 0 and it.returncode == 0
     assert "--model" in en.stdout and "--model" in it.stdout
     assert "usage:" in en.stdout and "usage:" not in it.stdout

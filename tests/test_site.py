@@ -9,24 +9,9 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+from conftest import LANGS, PAGES, ROOT
 
 DOCS = ROOT / "docs"
-LANGS = ("en", "it", "es", "fr", "pt")
-PAGES = (
-    "index",
-    "buyers-journey",
-    "roles",
-    "lead-vs-prospect",
-    "qualification",
-    "frameworks",
-    "nurturing",
-    "consent",
-    "glossary",
-    "practice",
-    "classifier",
-    "trainers",
-)
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*\{\s*#([\w-]+)\s*\}\s*$")
 
 

@@ -5,28 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from conftest import LANGS, PAGES
 
 pytestmark = pytest.mark.browser
 
-LANGS = ("en", "it", "es", "fr", "pt")
-PAGES = (
-    "",
-    "buyers-journey/",
-    "roles/",
-    "lead-vs-prospect/",
-    "qualification/",
-    "frameworks/",
-    "nurturing/",
-    "consent/",
-    "glossary/",
-    "practice/",
-    "classifier/",
-    "trainers/",
-)
-
 
 def url(base: str, lang: str, page: str) -> str:
-    return base + ("" if lang == "en" else f"{lang}/") + page
+    path = "" if page == "index" else f"{page}/"
+    return base + ("" if lang == "en" else f"{lang}/") + path
 
 
 @pytest.mark.parametrize(
@@ -36,7 +22,7 @@ def test_switcher_lands_on_the_same_page(
     served: str, browser: Any, source: str, target: str
 ) -> None:
     page = browser.new_page()
-    page.goto(url(served, source, "qualification/") + "#lead-scoring")
+    page.goto(url(served, source, "qualification") + "#lead-scoring")
     names = {
         "en": "English",
         "it": "Italiano",
