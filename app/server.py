@@ -1,5 +1,10 @@
-"""One process, one port: the built site at `/` (and, with the app issue, the
-Streamlit app at `/app/`), compressed, nothing fetched from elsewhere."""
+"""One process, one port: the built site at `/` and the Streamlit app at
+`/app/`, compressed, nothing fetched from elsewhere.
+
+The app runs through `st.App` under uvicorn rather than `streamlit run`:
+reruns are faster (no Nagle delay on the socket) and the site and the app
+share one origin, so uploads pass Streamlit's XSRF check.
+"""
 
 from __future__ import annotations
 
@@ -55,16 +60,55 @@ def port_free(host: str, port: int) -> bool:
     return True
 
 
-def create_app(site: Path):  # type: ignore[no-untyped-def]
+APP_SCRIPT = Path(__file__).resolve().parent / "main.py"
+
+#: Product settings: no usage statistics, no file watcher, a minimal toolbar.
+STREAMLIT_OPTIONS = {
+    "browser.gatherUsageStats": False,
+    "server.headless": True,
+    "server.fileWatcherType": "none",
+    "server.runOnSave": False,
+    "server.maxUploadSize": 200,
+    "client.toolbarMode": "minimal",
+    "client.showErrorDetails": "none",
+    "global.developmentMode": False,
+    "theme.base": "light",
+}
+
+
+def configure_streamlit() -> None:
+    from streamlit import config
+
+    for name, value in STREAMLIT_OPTIONS.items():
+        config.set_option(name, value, where_defined="funnel-coach serve")
+
+
+def create_app(site: Path, *, with_app: bool = True):  # type: ignore[no-untyped-def]
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.gzip import GZipMiddleware
-    from starlette.routing import Mount
+    from starlette.responses import RedirectResponse
+    from starlette.routing import Mount, Route
     from starlette.staticfiles import StaticFiles
 
+    routes = []
+    lifespan = None
+    if with_app:
+        import streamlit as st
+
+        configure_streamlit()
+        st_app = st.App(APP_SCRIPT)
+        lifespan = st_app.lifespan()
+
+        async def to_app(_request):  # type: ignore[no-untyped-def]
+            return RedirectResponse("/app/", status_code=308)
+
+        routes += [Route("/app", to_app), Mount("/app", app=st_app)]
+    routes.append(Mount("/", app=StaticFiles(directory=site, html=True)))
     return Starlette(
-        routes=[Mount("/", app=StaticFiles(directory=site, html=True))],
+        routes=routes,
         middleware=[Middleware(GZipMiddleware, minimum_size=500)],
+        lifespan=lifespan,
     )
 
 

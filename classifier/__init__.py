@@ -9,7 +9,7 @@ prospect or customer, and why?
 from ._api import classify, describe_model, label, languages, models
 from ._engine import Evaluation, UnknownModelError, evaluate
 from ._fields import FIELDS, NEXT_ACTIONS, PHASES, STAGES, Field
-from ._i18n import UnsupportedLanguageError
+from ._i18n import UnsupportedLanguageError, load_translations
 from ._profile import Problem, Profile, ProfileError, parse_profile, parse_text_value
 from ._rules import Rulebook, RulebookError, default_rulebook, parse_rulebook, read_rulebook
 from ._verdict import CriterionResult, Missing, NextAction, Verdict
@@ -38,6 +38,7 @@ __all__ = [
     "evaluate",
     "label",
     "languages",
+    "load_translations",
     "models",
     "parse_profile",
     "parse_rulebook",

@@ -76,6 +76,7 @@ def served() -> Iterator[str]:
     while True:
         try:
             urllib.request.urlopen(url, timeout=2)
+            urllib.request.urlopen(url + "app/_stcore/health", timeout=2)
             break
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:

@@ -4,6 +4,8 @@
     python tools/i18n.py update    # merge the .pot into every language's .po
     python tools/i18n.py check     # exit 1 if a .pot is stale or a .po incomplete
 
+Add package names (classifier, app) after the command to work on those only.
+
 The .po files are read at run time (compiled in memory), so there is no .mo
 to build or commit.
 """
@@ -79,7 +81,7 @@ def problems(package: str) -> list[str]:
 
 def main(argv: list[str]) -> int:
     command = argv[1] if len(argv) > 1 else "check"
-    packages = [p for p in PACKAGES if (ROOT / p).is_dir()]
+    packages = [p for p in (argv[2:] or PACKAGES) if (ROOT / p).is_dir()]
     if command == "extract":
         for package in packages:
             pot_path(package).parent.mkdir(parents=True, exist_ok=True)

@@ -1,0 +1,114 @@
+"""The profile form: every field of the contract, grouped, with help text, and
+"unknown" a real choice for each one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from classifier import FIELDS, describe_model, label, models
+
+from . import state
+from .i18n import N_, gettext
+from .labels import FIELD_HELP, FIELD_LABELS, GROUPS, NO, UNKNOWN, VALUE_LABELS, YES
+from .view import plain
+
+KIND = {f.name: f.kind for f in FIELDS}
+VALUES = {f.name: f.values for f in FIELDS}
+MODEL_LABEL = N_("Model")
+PROFILE_TITLE = N_("Contact profile")
+RESET = N_("Clear the form")
+UNKNOWN_PLACEHOLDER = N_("unknown")
+QUERY_PROBLEM = N_("The link has a value the app cannot use, so that field was left unknown: {message}")
+BAD_MODEL = N_("Unknown model “{model}” in the link; available models: {models}. Using funnel.")
+
+
+def _on_change(field: str) -> None:
+    value = st.session_state[state.widget_key(field)]
+    kind = KIND.get(field, "text")
+    if kind == "bool":
+        value = {"yes": True, "no": False}.get(value)
+    elif kind == "choice":
+        value = None if value == "unknown" else value
+    elif kind == "text":
+        value = value or None
+    elif kind == "count":
+        value = None if value is None else int(value)
+    state.set_field(field, value)
+
+
+def _initial(field: str, value: Any) -> Any:
+    kind = KIND.get(field, "text")
+    if kind == "bool":
+        return {True: "yes", False: "no"}.get(value, "unknown")
+    if kind == "choice":
+        return value if value is not None else "unknown"
+    if kind == "text":
+        return value or ""
+    return value
+
+
+def field_widget(field: str, lang: str) -> None:
+    _ = gettext(lang)
+    key = state.widget_key(field)
+    if key not in st.session_state:
+        st.session_state[key] = _initial(field, state.profile().get(field))
+    common: dict[str, Any] = {
+        "label": _(FIELD_LABELS[field]),
+        "help": _(FIELD_HELP[field]),
+        "key": key,
+        "on_change": _on_change,
+        "args": (field,),
+    }
+    kind = KIND.get(field, "text")
+    if kind == "bool":
+        words = {"unknown": _(UNKNOWN), "yes": _(YES), "no": _(NO)}
+        st.radio(options=list(words), format_func=words.__getitem__, horizontal=True, **common)
+    elif kind == "choice":
+        names = {"unknown": _(UNKNOWN)} | {v: _(VALUE_LABELS[(field, v)]) for v in VALUES[field]}
+        if len(names) > 5:
+            st.selectbox(options=list(names), format_func=names.__getitem__, **common)
+        else:
+            st.radio(options=list(names), format_func=names.__getitem__, horizontal=True, **common)
+    elif kind == "count":
+        st.number_input(
+            min_value=0, max_value=1_000_000, step=1, placeholder=_(UNKNOWN_PLACEHOLDER), **common
+        )
+    else:
+        st.text_input(max_chars=200, **common)
+
+
+def _reset() -> None:
+    for field in state.FORM_FIELDS:
+        state.set_field(field, None)
+        st.session_state.pop(state.widget_key(field), None)
+
+
+def model_selector(lang: str) -> None:
+    _ = gettext(lang)
+    names = {m: label("model", m, lang) for m in models()}
+    st.selectbox(_(MODEL_LABEL), options=list(names), format_func=names.__getitem__, key=state.MODEL)
+    st.caption(plain(describe_model(st.session_state[state.MODEL], lang)))
+
+
+def link_problems(lang: str) -> None:
+    """Say, in the learner's language, which values of the link were set aside."""
+    _ = gettext(lang)
+    for problem in st.session_state.get(state.QUERY_PROBLEMS, []):
+        st.error(plain(_(QUERY_PROBLEM).format(message=problem.message(lang))), icon=":material/warning:")
+    bad_model = st.session_state.get(state.BAD_MODEL)
+    if bad_model:
+        st.error(plain(_(BAD_MODEL).format(model=bad_model, models=", ".join(models()))), icon=":material/warning:")
+
+
+def profile_form(lang: str) -> None:
+    """The grouped form; every widget writes into the session's profile."""
+    _ = gettext(lang)
+    st.header(_(PROFILE_TITLE), anchor=False)
+    tabs = st.tabs([_(title) for _id, title, _fields in GROUPS])
+    for tab, (group_id, _title, fields) in zip(tabs, GROUPS, strict=True):
+        with tab, st.container(key=f"group_{group_id}"):
+            for field in fields:
+                field_widget(field, lang)
+    st.button(_(RESET), on_click=_reset, key="reset")

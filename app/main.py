@@ -1,0 +1,68 @@
+"""Funnel Coach app: the entry that Streamlit runs for every session.
+
+It picks the language (`?lang=`, else the browser's, else English), builds
+the navigation and runs the chosen page. Each page lives in `app/screens/` (not `pages/`, which Streamlit would run as scripts).
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from app import state
+from app.i18n import LANGUAGES, N_, NATIVE_NAMES, gettext
+from app.screens import classify, compare
+from app.view import plain
+
+APP_TITLE = N_("Funnel Coach: lead or prospect?")
+CLASSIFY = N_("Classify")
+COMPARE = N_("Compare models")
+LANGUAGE = N_("Language")
+BAD_LANG = N_("Unsupported language “{lang}” in the link; supported languages: {languages}.")
+
+TITLES = {"classify": classify.TITLE, "compare": compare.TITLE}
+PAGES = {
+    "classify": (classify.render, CLASSIFY, ":material/explore:"),
+    "compare": (compare.render, COMPARE, ":material/compare_arrows:"),
+}
+
+
+#: Darker captions than Streamlit's default grey, for WCAG AA contrast.
+GLOBAL_STYLE = """<style>
+[data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
+  color: #4f4f4f !important; opacity: 1 !important;
+}
+</style>"""
+
+
+def main() -> None:
+    lang = state.start()
+    _ = gettext(lang)
+    st.set_page_config(page_title=_(APP_TITLE), page_icon=":material/filter_alt:", layout="wide")
+    requested = st.query_params.get("page", "classify")
+    pages = [
+        st.Page(
+            render,
+            title=_(title),
+            icon=icon,
+            url_path=slug,
+            default=(slug == requested) or (requested not in PAGES and slug == "classify"),
+        )
+        for slug, (render, title, icon) in PAGES.items()
+    ]
+    navigation = st.navigation(pages, position="top")
+    st.markdown(GLOBAL_STYLE, unsafe_allow_html=True)
+    heading, picker = st.columns([5, 1], vertical_alignment="bottom")
+    with heading:
+        current = {_(title): slug for slug, (_render, title, _icon) in PAGES.items()}
+        st.title(_(TITLES[current.get(navigation.title, "classify")]), anchor=False)
+    with picker:
+        st.selectbox(
+            _(LANGUAGE), options=list(LANGUAGES), format_func=NATIVE_NAMES.__getitem__, key=state.LANG
+        )
+    bad = st.session_state.get(state.BAD_LANG)
+    if bad:
+        st.error(plain(_(BAD_LANG).format(lang=bad, languages=", ".join(LANGUAGES))), icon=":material/warning:")
+    navigation.run()
+
+
+main()

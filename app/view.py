@@ -1,0 +1,181 @@
+"""Drawing a verdict: a funnel, the journey, temperature, score bars and the
+criteria, in pictures and words.
+
+Only catalog text and classifier ids go into the HTML built here, and all of it
+is escaped; nothing the learner typed is ever rendered as HTML.
+"""
+
+from __future__ import annotations
+
+from html import escape
+
+import streamlit as st
+
+from classifier import PHASES, STAGES, Verdict, label
+
+from .i18n import N_, gettext
+
+STYLE = """
+<style>
+.fc-funnel{list-style:none;margin:0 0 .5rem;padding:0}
+.fc-funnel li{margin:.15rem auto;padding:.35rem .5rem;text-align:center;border-radius:.3rem;
+ background:#e8eaf6;color:#1a1a2e;border:2px solid transparent}
+.fc-funnel li.fc-current{background:#283593;color:#fff;font-weight:700;border-color:#0d1342}
+.fc-journey{display:flex;flex-wrap:wrap;gap:.25rem;list-style:none;margin:0 0 .5rem;padding:0}
+.fc-journey li{flex:1 1 6rem;padding:.3rem .4rem;text-align:center;background:#eceff1;color:#1a1a2e;
+ border-radius:.3rem;font-size:.9rem;border:2px solid transparent}
+.fc-journey li.fc-current{background:#00695c;color:#fff;font-weight:700;border-color:#003d33}
+.fc-bar{margin:.2rem 0 .6rem}
+.fc-bar__track{height:.8rem;background:#e0e0e0;border-radius:.4rem;overflow:hidden}
+.fc-bar__fill{height:100%;background:#1565c0}
+.fc-badges{display:flex;flex-wrap:wrap;gap:.4rem;margin:.3rem 0 .6rem}
+.fc-badge{padding:.15rem .6rem;border-radius:1rem;font-weight:600;background:#eceff1;color:#1a1a2e}
+.fc-badge--hot{background:#b71c1c;color:#fff}
+.fc-badge--cold{background:#0d47a1;color:#fff}
+.fc-criteria{list-style:none;padding:0;margin:0}
+.fc-criteria li{margin:.25rem 0;padding:.35rem .5rem;border-left:.3rem solid #9e9e9e;background:#fafafa;
+ color:#1a1a2e}
+.fc-criteria li.fc-met{border-left-color:#2e7d32}
+.fc-criteria li.fc-unmet{border-left-color:#c62828}
+.fc-criteria li.fc-unknown{border-left-color:#f9a825}
+.fc-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
+ white-space:nowrap}
+</style>
+"""
+
+ICONS = {"met": "✓", "unmet": "✗", "unknown": "?"}
+YOU_ARE_HERE = N_("current stage")
+CURRENT_PHASE = N_("current phase")
+FUNNEL_TITLE = N_("Where this contact is in the funnel")
+JOURNEY_TITLE = N_("Buyer's journey phase")
+FIT = N_("Fit score")
+ENGAGEMENT = N_("Engagement score")
+SCORE_OF = N_("{name}: {value} of {max}")
+OUT_OF_TARGET = N_(
+    "Out of target: this contact does not match the focus target, so effort is better spent "
+    "elsewhere."
+)
+TEMPERATURE = N_("Temperature")
+CRITERIA = N_("Criteria")
+VERDICT = N_("Verdict")
+MISSING = N_("What is missing for the next stage")
+NOTHING_MISSING = N_("Nothing: a customer is the last stage. Keep them happy.")
+NEXT_ACTION = N_("Next action")
+SCORE = N_("Score {score} of 100")
+
+
+def plain(text: str) -> str:
+    """Text shown literally through Markdown: no HTML, no emphasis, no links."""
+    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in escape(text, quote=False))
+
+
+MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$")
+
+
+def style() -> None:
+    st.markdown(STYLE, unsafe_allow_html=True)
+
+
+def _steps(kind: str, values: tuple[str, ...], current: str, lang: str, css: str, mark: str) -> str:
+    items = []
+    count = len(values)
+    for index, value in enumerate(values):
+        width = 100 - index * (50 // max(count - 1, 1)) if kind == "stage" else None
+        style_attr = f' style="width:{width}%"' if width else ""
+        name = escape(label(kind, value, lang))
+        if value == current:
+            items.append(
+                f'<li class="fc-current" aria-current="step"{style_attr}>{name}'
+                f'<span class="fc-visually-hidden"> ({escape(mark)})</span></li>'
+            )
+        else:
+            items.append(f"<li{style_attr}>{name}</li>")
+    return f'<ol class="{css}">{"".join(items)}</ol>'
+
+
+def funnel(verdict: Verdict, lang: str) -> None:
+    _ = gettext(lang)
+    st.markdown(f"**{_(FUNNEL_TITLE)}**")
+    st.markdown(
+        _steps("stage", STAGES, verdict.stage, lang, "fc-funnel", _(YOU_ARE_HERE)),
+        unsafe_allow_html=True,
+    )
+
+
+def journey(verdict: Verdict, lang: str) -> None:
+    _ = gettext(lang)
+    st.markdown(f"**{_(JOURNEY_TITLE)}**")
+    st.markdown(
+        _steps("phase", PHASES, verdict.phase, lang, "fc-journey", _(CURRENT_PHASE)),
+        unsafe_allow_html=True,
+    )
+
+
+def bar(name: str, value: int, maximum: int) -> str:
+    percent = max(0, min(100, round(100 * value / maximum)))
+    return (
+        f'<div class="fc-bar"><div>{escape(name)}</div>'
+        f'<div class="fc-bar__track" aria-hidden="true">'
+        f'<div class="fc-bar__fill" style="width:{percent}%"></div></div></div>'
+    )
+
+
+def badges(verdict: Verdict, lang: str) -> None:
+    _ = gettext(lang)
+    parts = []
+    if verdict.temperature:
+        parts.append(
+            f'<span class="fc-badge fc-badge--{verdict.temperature}">'
+            f"{escape(_(TEMPERATURE))}: {escape(label('temperature', verdict.temperature, lang))}"
+            "</span>"
+        )
+    parts.append(
+        f'<span class="fc-badge">{escape(_(SCORE).format(score=verdict.score))}</span>'
+    )
+    st.markdown(f'<div class="fc-badges">{"".join(parts)}</div>', unsafe_allow_html=True)
+
+
+def scores(verdict: Verdict, lang: str) -> None:
+    _ = gettext(lang)
+    html = bar(_(SCORE_OF).format(name=_(FIT), value=verdict.fit, max=50), verdict.fit, 50)
+    html += bar(
+        _(SCORE_OF).format(name=_(ENGAGEMENT), value=verdict.engagement, max=50),
+        verdict.engagement,
+        50,
+    )
+    st.markdown(html, unsafe_allow_html=True)
+
+
+def criteria(verdict: Verdict, lang: str) -> None:
+    _ = gettext(lang)
+    st.markdown(f"**{_(CRITERIA)}**")
+    items = "".join(
+        f'<li class="fc-{c.outcome}"><span aria-hidden="true">{ICONS[c.outcome]}</span> '
+        f"<strong>{escape(label('criterion', c.id, lang))}</strong> "
+        f"({escape(label('outcome', c.outcome, lang))}): {escape(c.text)}</li>"
+        for c in verdict.criteria
+    )
+    st.markdown(f'<ul class="fc-criteria">{items}</ul>', unsafe_allow_html=True)
+
+
+def verdict_view(verdict: Verdict, lang: str) -> None:
+    """The whole verdict: summary, pictures, criteria, what is missing, next action."""
+    _ = gettext(lang)
+    style()
+    with st.container(key="verdict"):
+        st.header(f"{_(VERDICT)}: {label('stage', verdict.stage, lang)}", anchor=False)
+        st.markdown(plain(verdict.summary))
+        badges(verdict, lang)
+        if verdict.out_of_target:
+            st.warning(_(OUT_OF_TARGET), icon=":material/warning:")
+        funnel(verdict, lang)
+        journey(verdict, lang)
+        scores(verdict, lang)
+        criteria(verdict, lang)
+        st.markdown(f"**{_(MISSING)}**")
+        if verdict.missing:
+            st.markdown("\n".join(f"- {plain(m.text)}" for m in verdict.missing))
+        else:
+            st.markdown(_(NOTHING_MISSING))
+        st.markdown(f"**{_(NEXT_ACTION)}: {escape(label('next_action', verdict.next_action.id, lang))}**")
+        st.info(plain(verdict.next_action.text), icon=":material/arrow_forward:")

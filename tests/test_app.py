@@ -1,0 +1,195 @@
+"""The app, page by page, through Streamlit's AppTest (no browser)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from app import i18n
+from app.form import KIND
+from app.state import widget_key
+from classifier import classify, label, models
+from tests.conftest import LANGS, ROOT, load_examples
+
+MAIN = str(ROOT / "app" / "main.py")
+PROSPECT_LINK = {
+    "identified": "true",
+    "consent": "single",
+    "in_target": "true",
+    "budget": "true",
+    "conversation": "true",
+    "intent": "high",
+}
+
+
+def run(query: dict[str, str] | None = None) -> AppTest:
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    for key, value in (query or {}).items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def text_of(at: AppTest) -> str:
+    parts: list[str] = []
+    for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info"):
+        parts += [str(e.value) for e in getattr(at, kind)]
+    return "\n".join(parts)
+
+
+def verdict_header(at: AppTest) -> str:
+    return next(str(h.value) for h in at.header if ":" in str(h.value))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_language_renders_the_classify_page_in_that_language(lang: str) -> None:
+    at = run({"lang": lang, **PROSPECT_LINK})
+    _ = i18n.gettext(lang)
+    assert at.title[0].value == _("Classify a contact")
+    if lang != "en":
+        assert at.title[0].value != "Classify a contact"
+    stage = label("stage", "prospect", lang)
+    assert verdict_header(at) == f"{_('Verdict')}: {stage}"
+    expected = classify({k: {"true": True}.get(v, v) for k, v in PROSPECT_LINK.items()}, lang=lang)
+    assert expected.summary.replace(".", "") in text_of(at).replace("\\", "").replace(".", "")
+    assert at.query_params["lang"] == lang
+
+
+def test_the_shared_link_of_the_issue_shows_a_hot_prospect_in_italian() -> None:
+    at = run({"lang": "it", **PROSPECT_LINK})
+    text = text_of(at)
+    assert label("temperature", "hot", "it") in text
+    assert label("next_action", "propose", "it") in text
+    # The form shows what the link says.
+    assert at.radio(key=widget_key("budget")).value == "yes"
+    assert at.radio(key=widget_key("consent")).value == "single"
+    assert at.radio(key=widget_key("authority")).value == "unknown"
+
+
+def test_every_widget_changes_the_verdict_and_the_link() -> None:
+    at = run({"lang": "en"})
+    assert verdict_header(at) == "Verdict: Stranger"
+    at.number_input(key=widget_key("interactions")).set_value(3).run()
+    assert verdict_header(at) == "Verdict: Visitor"
+    at.radio(key=widget_key("identified")).set_value("yes").run()
+    assert verdict_header(at) == "Verdict: Lead"
+    for field, value in [
+        ("consent", "double"),
+        ("in_target", "yes"),
+        ("need", "clear"),
+        ("intent", "low"),
+    ]:
+        at.radio(key=widget_key(field)).set_value(value).run()
+    assert verdict_header(at) == "Verdict: Prospect"
+    assert label("temperature", "cold", "en") in text_of(at)
+    at.selectbox(key=widget_key("channel")).set_value("event").run()
+    at.text_input(key=widget_key("name")).input("Giulia").run()
+    at.number_input(key=widget_key("content")).set_value(2).run()
+    for field in ("conversation", "budget", "authority", "price_only"):
+        at.radio(key=widget_key(field)).set_value("no").run()
+    at.radio(key=widget_key("timeline")).set_value("short").run()
+    query = {k: at.query_params[k] for k in at.query_params}
+    assert query["channel"] == "event" and query["name"] == "Giulia"
+    assert query["consent"] == "double" and query["timeline"] == "short"
+    assert query["price_only"] == "false" and query["content"] == "2"
+    at.number_input(key=widget_key("purchases")).set_value(2).run()
+    assert verdict_header(at) == "Verdict: Customer"
+    assert label("next_action", "reward_loyalty", "en") in text_of(at)
+    at.selectbox(key="model").set_value("bant").run()
+    assert at.query_params["model"] == "bant"
+    at.button(key="reset").click().run()
+    assert verdict_header(at) == "Verdict: Stranger"
+    assert "consent" not in at.query_params
+
+
+def test_the_language_selector_switches_every_string() -> None:
+    at = run({"lang": "en", **PROSPECT_LINK})
+    at.selectbox(key="lang").set_value("fr").run()
+    assert at.title[0].value == i18n.gettext("fr")("Classify a contact")
+    assert verdict_header(at).endswith(label("stage", "prospect", "fr"))
+    assert at.query_params["lang"] == "fr"
+
+
+@pytest.mark.parametrize("example", load_examples()[:8], ids=lambda e: str(e.get("name", "")))
+def test_contract_examples_through_the_link(example: dict[str, Any]) -> None:
+    profile = example["profile"]
+    model = example.get("model", "funnel")
+    query = {"lang": "en", "model": model}
+    query |= {k: str(v).lower() if isinstance(v, bool) else str(v) for k, v in profile.items()}
+    at = run(query)
+    expected = example["expected"]["stage"]
+    assert verdict_header(at) == f"Verdict: {label('stage', expected, 'en')}"
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_a_bad_value_in_the_link_names_the_field_and_keeps_the_rest(lang: str) -> None:
+    at = run({"lang": lang, **PROSPECT_LINK, "authority": "yes", "budget": "maybe", "intent": "hot"})
+    errors = "\n".join(str(e.value) for e in at.error)
+    assert "budget" in errors and "maybe" in errors
+    assert "intent" in errors and "hot" in errors and "none, low, high" in errors.replace("\\", "")
+    # The fields that were fine still count: without budget and intent, still a prospect
+    # under funnel thanks to the authority and the conversation.
+    assert verdict_header(at).endswith(label("stage", "prospect", lang))
+    assert at.radio(key=widget_key("budget")).value == "unknown"
+
+
+def test_unknown_language_and_model_in_the_link_are_named() -> None:
+    at = run({"lang": "de", "model": "magic", **PROSPECT_LINK})
+    errors = "\n".join(str(e.value) for e in at.error).replace("\\", "")
+    assert "de" in errors and "en, it, es, fr, pt" in errors
+    assert "magic" in errors and "bant" in errors
+    assert at.selectbox(key="model").value == "funnel"
+
+
+def test_a_contradiction_is_explained_and_the_form_kept() -> None:
+    at = run({"lang": "es", "identified": "false", "consent": "single"})
+    errors = "\n".join(str(e.value) for e in at.error)
+    assert "identified" in errors and "consent" in errors
+    assert not [h for h in at.header if ":" in str(h.value)]
+    assert at.radio(key=widget_key("consent")).value == "single"
+
+
+def test_typed_text_is_never_rendered_as_html() -> None:
+    at = run({"lang": "en", "name": "<img src=x onerror=alert(1)>", **PROSPECT_LINK})
+    assert at.text_input(key=widget_key("name")).value == "<img src=x onerror=alert(1)>"
+    assert "<img" not in text_of(at)
+
+
+def test_compare_shows_every_model_and_what_decides() -> None:
+    profile = {"identified": "true", "consent": "single", "in_target": "true", "need": "clear"}
+    at = run({"lang": "it", "page": "compare", **profile, "conversation": "true"})
+    tables = [m.value for m in at.markdown if "fc-compare" in str(m.value) and "<table" in m.value]
+    assert len(tables) == 1
+    table = tables[0]
+    for model in models():
+        assert label("model", model, "it") in table
+    # funnel: prospect (need clear + conversation); bant: lead (only 1 of 4).
+    funnel_row, bant_row = table.split("<tr>")[2], table.split("<tr>")[3]
+    assert label("stage", "prospect", "it") in funnel_row
+    assert label("stage", "lead", "it") in bant_row
+    assert label("criterion", "bant", "it") in bant_row
+    assert at.query_params["page"] == "compare"
+
+
+def test_the_form_survives_a_page_switch() -> None:
+    at = run({"lang": "en", **PROSPECT_LINK})
+    at.query_params["page"] = "compare"
+    at.run()
+    assert at.radio(key=widget_key("budget")).value == "yes"
+
+
+@pytest.mark.parametrize(
+    ("browser", "expected"),
+    [("fr-CA", "fr"), ("pt-BR", "pt"), ("it", "it"), ("es-419", "es"), ("de-DE", None), (None, None)],
+)
+def test_browser_language_is_negotiated(browser: str | None, expected: str | None) -> None:
+    assert i18n.negotiate(browser) == expected
+
+
+def test_every_form_field_has_a_widget() -> None:
+    at = run({"lang": "pt"})
+    keys = {w.key for w in [*at.radio, *at.selectbox, *at.number_input, *at.text_input]}
+    assert {widget_key(f) for f in KIND} | {widget_key("name")} <= keys

@@ -1,0 +1,145 @@
+"""The app through `funnel-coach serve`, in real Chromium."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from app.i18n import gettext
+from classifier import label
+from tests.conftest import LANGS
+
+pytestmark = pytest.mark.browser
+
+STARTED = "[data-testid=stMainBlockContainer] h1"
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def settle(page: Any) -> None:
+    """Wait until Streamlit has finished its run: nothing faded as stale, no spinner."""
+    page.wait_for_function(
+        """() => !document.querySelector('[data-stale="true"]')
+              && !document.querySelector('[data-testid="stStatusWidget"]')""",
+        polling=200,
+    )
+    page.wait_for_timeout(300)
+    page.wait_for_function(
+        """() => !document.querySelector('[data-stale="true"]')
+              && !document.querySelector('[data-testid="stStatusWidget"]')""",
+        polling=200,
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_classifier_page_frames_the_app_in_its_language(
+    served: str, page: Any, lang: str
+) -> None:
+    prefix = "" if lang == "en" else f"{lang}/"
+    page.goto(f"{served}{prefix}classifier/")
+    page.locator("iframe.fc-app__frame").scroll_into_view_if_needed()
+    frame = page.frame_locator("iframe.fc-app__frame")
+    _ = gettext(lang)
+    title = frame.locator(STARTED)
+    title.wait_for()
+    assert title.inner_text() == _("Classify a contact")
+    assert frame.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'stranger', lang)}")
+    frame.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'stranger', lang)}").wait_for()
+    assert page.locator(".fc-app__offline").is_hidden()
+
+
+def pick(frame: Any, lang: str, tab: str, field_label: str, option: str) -> None:
+    _ = gettext(lang)
+    frame.get_by_role("tab", name=_(tab)).click()
+    group = frame.get_by_role("radiogroup", name=_(field_label))
+    group.get_by_text(_(option), exact=True).click()
+    settle(frame)
+
+
+def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it(
+    served: str, page: Any
+) -> None:
+    lang = "it"
+    _ = gettext(lang)
+    page.goto(f"{served}app/?lang={lang}")
+    page.locator(STARTED).wait_for()
+    stranger = f"{_('Verdict')}: {label('stage', 'stranger', lang)}"
+    page.get_by_role("heading", name=stranger).wait_for()
+    name = page.get_by_role("textbox", name=_("Name (for display only)"), exact=True)
+    name.fill("<b>Giulia</b> Rossi")
+    name.press("Enter")
+    interactions = page.get_by_role("spinbutton", name=_("Interactions with the brand"), exact=True)
+    interactions.fill("4")
+    interactions.press("Enter")
+    page.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'visitor', lang)}").wait_for()
+    pick(page, lang, "Contact", "Identified (we hold their personal data)", "Yes")
+    page.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'lead', lang)}").wait_for()
+    pick(page, lang, "Permission", "Consent to commercial messages", "Opt-in")
+    pick(page, lang, "Engagement", "Two-way conversation with a seller", "Yes")
+    pick(page, lang, "Engagement", "Declared intention to buy from us", "High: asks for an offer")
+    pick(page, lang, "Fit and capacity", "Matches the focus target / buyer persona", "Yes")
+    pick(page, lang, "Fit and capacity", "Has the budget", "Yes")
+    prospect = f"{_('Verdict')}: {label('stage', 'prospect', lang)}"
+    page.get_by_role("heading", name=prospect).wait_for()
+    body = page.locator("[data-testid=stMainBlockContainer]")
+    assert label("next_action", "propose", lang) in body.inner_text()
+    assert label("temperature", "hot", lang) in body.inner_text()
+    # The typed name is text, never markup.
+    assert page.locator("[data-testid=stMainBlockContainer] b").count() == 0
+
+    link = page.locator("[data-testid=stCode] code").inner_text().strip()
+    assert link.startswith(f"{served}app/?") and "lang=it" in link and "budget=true" in link
+    other = page.context.new_page()
+    other.goto(link)
+    other.get_by_role("heading", name=prospect).wait_for()
+    assert label("next_action", "propose", lang) in other.locator(
+        "[data-testid=stMainBlockContainer]"
+    ).inner_text()
+    other.close()
+
+
+def test_a_bad_link_value_is_explained_in_the_browser(served: str, page: Any) -> None:
+    page.goto(f"{served}app/?lang=es&budget=maybe&identified=true")
+    page.locator(STARTED).wait_for()
+    alert = page.locator("[data-testid=stAlertContentError]").first
+    alert.wait_for()
+    assert "budget" in alert.inner_text() and "maybe" in alert.inner_text()
+    page.get_by_role("heading", name=f"{gettext('es')('Verdict')}: {label('stage', 'lead', 'es')}").wait_for()
+
+
+APP_PAGES = [
+    "app/?lang=en",
+    "app/?lang=it&identified=true&consent=single&in_target=false&budget=true&intent=high",
+    "app/?lang=es&identified=true&consent=double&in_target=true&need=clear&intent=high&price_only=true",
+    "app/?lang=fr&purchases=2&budget=maybe",
+    "app/?lang=pt&page=compare&identified=true&consent=single&in_target=true&need=clear",
+]
+
+
+@pytest.mark.parametrize("path", APP_PAGES)
+def test_axe_finds_no_serious_violation_in_the_app(served: str, page: Any, path: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    page.goto(served + path)
+    page.locator(STARTED).wait_for()
+    lang = path.split("lang=")[1][:2]
+    if "compare" in path:
+        page.locator("table.fc-compare").wait_for()
+    else:
+        page.get_by_role("heading", name=f"{gettext(lang)('Verdict')}:").wait_for()
+    settle(page)
+    violations = [
+        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert not violations, [
+        (v["id"], [(n["target"], n["failureSummary"]) for n in v["nodes"]]) for v in violations
+    ]
