@@ -197,3 +197,96 @@ def test_navigation_titles_are_translated(site: Path) -> None:
             re.findall(r"<title>(.*?)</title>", (site / lang / "roles" / "index.html").read_text())
             != english
         )
+
+
+# Search: one index per language, at the language's root, loaded by its own pages.
+
+CONFIG_SCRIPT = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
+
+
+def language_root(site: Path, lang: str) -> Path:
+    return site if lang == "en" else site / lang
+
+
+def search_index(site: Path, lang: str) -> dict[str, object]:
+    import json
+
+    path = language_root(site, lang) / "search" / "search_index.json"
+    assert path.is_file(), path
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_each_language_has_a_search_index_of_only_its_own_pages(site: Path, lang: str) -> None:
+    index = search_index(site, lang)
+    config, docs = index["config"], index["docs"]
+    assert isinstance(config, dict) and isinstance(docs, list) and docs, lang
+    # Lunr set up for this language alone: its stop words, no multi-language mix.
+    assert config["lang"] == [lang], config
+    base = "" if lang == "en" else f"{lang}/"
+    found = set()
+    for doc in docs:
+        location = doc["location"]
+        assert not location.startswith(("/", "..")) and "://" not in location, (lang, location)
+        path = base + location.split("#", 1)[0]
+        if lang == "en":
+            assert not path.startswith(tuple(f"{other}/" for other in LANGS[1:])), location
+        target = site / path / "index.html"
+        assert target.is_file(), (lang, location)
+        parser = _Resources()
+        parser.feed(target.read_text(encoding="utf-8"))
+        assert parser.lang == lang, (lang, location, parser.lang)
+        found.add(path.removeprefix(base).strip("/") or "index")
+    assert found == set(PAGES), (lang, sorted(set(PAGES) ^ found))
+
+
+def test_search_indexes_are_parallel_and_translated(site: Path) -> None:
+    titles = {lang: {doc["title"] for doc in search_index(site, lang)["docs"]} for lang in LANGS}
+    counts = [len(search_index(site, lang)["docs"]) for lang in LANGS]
+    assert len(set(counts)) == 1, dict(zip(LANGS, counts, strict=True))
+    for lang in LANGS[1:]:
+        assert titles[lang] != titles["en"], lang
+
+
+def test_every_page_points_material_at_its_language_index(site: Path) -> None:
+    """Material fetches `new URL("search/search_index.json", config.base)`."""
+    import json
+    from urllib.parse import urljoin
+
+    origin = "http://site.test/"
+    for lang, page, path in built_pages(site):
+        match = CONFIG_SCRIPT.search(path.read_text(encoding="utf-8"))
+        assert match, path
+        config = json.loads(match.group(1))
+        folder = path.parent.relative_to(site).as_posix()
+        here = origin if folder == "." else f"{origin}{folder}/"
+        base = urljoin(here, config["base"])
+        index = urljoin(base, "search/search_index.json")
+        expected = origin + ("" if lang == "en" else f"{lang}/") + "search/search_index.json"
+        assert index == expected, (lang, page, config["base"])
+        # The worker and its Lunr language scripts come from this site.
+        worker = urljoin(here, config["search"]).removeprefix(origin)
+        assert (site / worker).is_file(), worker
+        lunr = (site / worker).parent.parent / "lunr" / "min"
+        assert lang == "en" or (lunr / f"lunr.{lang}.min.js").is_file(), lang
+        assert (lunr / "lunr.stemmer.support.min.js").is_file()
+
+
+def test_every_relative_link_and_asset_of_the_built_site_resolves(site: Path) -> None:
+    """Links to pages, assets and the sample file land on a built file (the app's
+    own addresses, served by `funnel-coach serve`, are left aside)."""
+    import re
+    from urllib.parse import unquote, urljoin
+
+    broken = []
+    for page in site.rglob("*.html"):
+        url = "/" + page.relative_to(site).as_posix()
+        html = page.read_text(encoding="utf-8")
+        for target in re.findall(r'(?:href|src)="([^"#?]+)[^"]*"', html):
+            if re.match(r"^[a-z]+:|^//", target) or "/app/" in urljoin(url, target):
+                continue
+            resolved = unquote(urljoin(url, target)).lstrip("/")
+            path = site / resolved
+            if not (path.is_file() or (path / "index.html").is_file()):
+                broken.append(f"{url} -> {target}")
+    assert not broken, broken[:20]

@@ -63,3 +63,80 @@ def test_axe_no_serious_or_critical_violation(
                 problems.append((path, violation["id"], violation["impact"], targets))
     context.close()
     assert not problems, problems
+
+
+def search(page: Any, term: str) -> list[str]:
+    """Type one term into Material's search box; the result links for that term.
+
+    Material queries on every keyup, so results for "B", "BA"... may show first.
+    With search.highlight, a result links to its page with `?h=<matched terms>`:
+    a link with `h=<the whole term>` means the list is the one for the term.
+    """
+    box = page.locator(".md-search__input")
+    box.click()
+    box.press_sequentially(term, delay=30)
+    page.locator(f'.md-search-result__link[href*="h={term.lower()}"]').first.wait_for(
+        timeout=20_000
+    )
+    return page.locator(".md-search-result__link").evaluate_all(
+        "links => links.map(link => link.href)"
+    )
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_finds_only_pages_of_the_language(served: str, browser: Any, lang: str) -> None:
+    context = browser.new_context()
+    requested: list[str] = []
+    elsewhere: list[str] = []
+
+    def offline(route: Any) -> None:
+        if route.request.url.startswith(served):
+            requested.append(route.request.url.removeprefix(served))
+            route.continue_()
+        else:
+            elsewhere.append(route.request.url)
+            route.abort()
+
+    context.route("**/*", offline)
+    page = context.new_page()
+    page.goto(url(served, lang, "roles"))
+    prefix = "" if lang == "en" else f"{lang}/"
+    links = search(page, "BANT")
+    assert links, lang
+    for link in links:
+        assert link.startswith(served), link
+        path = link.removeprefix(served)
+        if lang == "en":
+            assert not path.startswith(tuple(f"{other}/" for other in LANGS[1:])), link
+        else:
+            assert path.startswith(prefix), link
+    # Its own index, and Lunr's scripts for its language, from this server only.
+    indexes = [r for r in requested if r.endswith("search_index.json")]
+    assert indexes == [f"{prefix}search/search_index.json"], indexes
+    if lang != "en":
+        assert f"assets/javascripts/lunr/min/lunr.{lang}.min.js" in requested
+    assert not elsewhere, elsewhere
+    # The best result opens a page in the same language.
+    with page.expect_navigation():
+        page.locator(".md-search-result__link").first.click()
+    assert page.evaluate("location.pathname").startswith(f"/{prefix}")
+    assert page.evaluate("document.documentElement.lang") == lang
+    context.close()
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_axe_with_search_results_open(served: str, browser: Any, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(color_scheme=scheme)
+    page = context.new_page()
+    page.goto(url(served, "it", "qualification"))
+    assert search(page, "lead")
+    results = Axe().run(page)
+    problems = [
+        (v["id"], v["impact"], [n["target"] for n in v["nodes"][:3]])
+        for v in results.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
+    context.close()
+    assert not problems, problems
