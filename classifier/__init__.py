@@ -7,11 +7,22 @@ prospect or customer, and why?
 """
 
 from ._api import classify, describe_model, label, languages, models
+from ._batch import BatchResult, classify_csv
+from ._csvio import BatchFileError
 from ._engine import Evaluation, UnknownModelError, evaluate
 from ._fields import FIELDS, NEXT_ACTIONS, PHASES, STAGES, Field
 from ._i18n import UnsupportedLanguageError, load_translations
 from ._profile import Problem, Profile, ProfileError, parse_profile, parse_text_value
 from ._rules import Rulebook, RulebookError, default_rulebook, parse_rulebook, read_rulebook
+from ._scenarios import (
+    Scenario,
+    ScenarioBankError,
+    ScenarioText,
+    UnknownScenarioError,
+    expected,
+    scenario,
+    scenarios,
+)
 from ._verdict import CriterionResult, Missing, NextAction, Verdict
 
 __all__ = [
@@ -19,6 +30,8 @@ __all__ = [
     "NEXT_ACTIONS",
     "PHASES",
     "STAGES",
+    "BatchFileError",
+    "BatchResult",
     "CriterionResult",
     "Evaluation",
     "Field",
@@ -29,13 +42,19 @@ __all__ = [
     "ProfileError",
     "Rulebook",
     "RulebookError",
+    "Scenario",
+    "ScenarioBankError",
+    "ScenarioText",
     "UnknownModelError",
+    "UnknownScenarioError",
     "UnsupportedLanguageError",
     "Verdict",
     "classify",
+    "classify_csv",
     "default_rulebook",
     "describe_model",
     "evaluate",
+    "expected",
     "label",
     "languages",
     "load_translations",
@@ -44,4 +63,6 @@ __all__ = [
     "parse_rulebook",
     "parse_text_value",
     "read_rulebook",
+    "scenario",
+    "scenarios",
 ]

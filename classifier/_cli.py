@@ -18,9 +18,11 @@ from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.support import NullTranslations
 
 from ._api import classify, describe_model, label, languages
+from ._batch import BatchFileError, classify_csv_file, summary_text
 from ._i18n import LANGUAGES, N_, load_translations
 from ._profile import Problem, ProfileError, parse_profile
 from ._rules import Rulebook, RulebookError, default_rulebook, default_rulebook_text, read_rulebook
+from ._scenarios import LEVELS, expected, scenarios
 
 # argparse's own messages, so that usage and errors read in the user's language.
 ARGPARSE_MESSAGES = (
@@ -73,6 +75,26 @@ NOT_INSTALLED = N_(
     "The site and app packages are not installed: run `pip install -e .[serve]` (or ./dev start)."
 )
 BUILD_FAILED = N_("The site could not be built; the messages above say why.")
+SCENARIOS_HELP = N_("print the practice scenarios with their answers, as JSON Lines")
+SCENARIOS_DESCRIPTION = N_(
+    "Print the practice scenario bank as JSON Lines, one line per scenario and language: "
+    "the title, the story, the profile it states and the answer the classifier gives (stage, "
+    "temperature, next action). Without --lang every language is printed, scenario by scenario."
+)
+SCENARIOS_LANG_HELP = N_("print only this language: %(choices)s (default: all)")
+LEVEL_HELP = N_("print only this level: 1 easy, 2 medium, 3 hard (default: all)")
+BATCH_HELP = N_("classify a CSV export of contacts into a CSV with a verdict on every row")
+BATCH_DESCRIPTION = N_(
+    "Read a CSV file (UTF-8, comma or semicolon separated) whose header names the profile "
+    "fields, and write every row, in order, with the columns stage, phase, temperature, "
+    "out_of_target, score, next_action, missing and error added; other columns are copied "
+    "unchanged. A summary goes to standard error. Exit status: 0 when every row was "
+    "classified, 1 when any row was rejected (its error column says why), 2 when the file "
+    "cannot be used."
+)
+BATCH_IN_HELP = N_("the CSV file to classify")
+BATCH_OUT_HELP = N_("the CSV file to write (replaced if it exists)")
+BATCH_LANG_HELP = N_("language of the missing and error columns (default: en): %(choices)s")
 
 
 def ui_language(environ: dict[str, str] | None = None) -> str:
@@ -117,7 +139,7 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     _ = t.gettext
     parser = _Parser(prog="funnel-coach", description=_(DESCRIPTION))
     sub = parser.add_subparsers(
-        dest="command", required=True, metavar="{classify,models,rules,serve}"
+        dest="command", required=True, metavar="{classify,batch,models,rules,scenarios,serve}"
     )
 
     example = 'echo \'{"identified": true, "consent": "single"}\' | funnel-coach classify --lang it'
@@ -131,6 +153,19 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     classify_parser.add_argument("file", nargs="?", default="-", metavar="FILE", help=_(FILE_HELP))
     _common_options(classify_parser, t, rules_models)
 
+    batch_parser = sub.add_parser(
+        "batch",
+        help=_(BATCH_HELP),
+        description=_(BATCH_DESCRIPTION),
+        epilog=f"{_(EPILOG)}\n  funnel-coach batch contacts.csv -o classified.csv --lang it",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    batch_parser.add_argument("input", metavar="IN.csv", help=_(BATCH_IN_HELP))
+    batch_parser.add_argument(
+        "-o", "--output", required=True, metavar="OUT.csv", help=_(BATCH_OUT_HELP)
+    )
+    _common_options(batch_parser, t, rules_models, lang_help=BATCH_LANG_HELP)
+
     models_parser = sub.add_parser(
         "models", help=_(MODELS_CMD_HELP), description=_(MODELS_CMD_HELP)
     )
@@ -141,6 +176,20 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
 
     sub.add_parser("rules", help=_(RULES_CMD_HELP), description=_(RULES_CMD_HELP))
 
+    scenarios_parser = sub.add_parser(
+        "scenarios",
+        help=_(SCENARIOS_HELP),
+        description=_(SCENARIOS_DESCRIPTION),
+        epilog=f"{_(EPILOG)}\n  funnel-coach scenarios --lang it --level 1",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    scenarios_parser.add_argument(
+        "--lang", metavar="L", help=_(SCENARIOS_LANG_HELP) % {"choices": ", ".join(LANGUAGES)}
+    )
+    scenarios_parser.add_argument(
+        "--level", choices=[str(level) for level in LEVELS], metavar="N", help=_(LEVEL_HELP)
+    )
+
     serve_parser = sub.add_parser("serve", help=_(SERVE_HELP), description=_(SERVE_HELP))
     serve_parser.add_argument("--host", default="127.0.0.1", help=_(HOST_HELP))
     serve_parser.add_argument("--port", type=int, default=8000, help=_(PORT_HELP))
@@ -148,7 +197,10 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
 
 
 def _common_options(
-    parser: argparse.ArgumentParser, t: NullTranslations, rules_models: Sequence[str]
+    parser: argparse.ArgumentParser,
+    t: NullTranslations,
+    rules_models: Sequence[str],
+    lang_help: str = LANG_HELP,
 ) -> None:
     _ = t.gettext
     parser.add_argument(
@@ -161,7 +213,7 @@ def _common_options(
         "--lang",
         default="en",
         metavar="L",
-        help=_(LANG_HELP) % {"choices": ", ".join(LANGUAGES)},
+        help=_(lang_help) % {"choices": ", ".join(LANGUAGES)},
     )
     parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
 
@@ -264,6 +316,49 @@ def run_models(args: argparse.Namespace, t: NullTranslations, ui: str, stdout: I
     return 0
 
 
+def run_batch(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
+    """A CSV export in, the same rows with a verdict out; the summary on stderr."""
+    lang, rules = _check_options(args, t, ui)
+    try:
+        summary = classify_csv_file(
+            args.input, args.output, model=args.model, lang=lang, rules=rules
+        )
+    except BatchFileError as error:
+        raise UsageError(error.message(ui)) from None
+    for warning in summary.warnings(ui):
+        sys.stderr.write(f"funnel-coach: {warning}\n")
+    sys.stderr.write(summary_text(summary, args.output, ui))
+    return 1 if summary.rejected else 0
+
+
+def run_scenarios(args: argparse.Namespace, t: NullTranslations, stdout: IO[str]) -> int:
+    """The practice bank, one JSON line per scenario and language, answer included."""
+    if args.lang is not None and args.lang not in LANGUAGES:
+        raise UsageError(
+            t.gettext(UNKNOWN_LANG).format(lang=args.lang, languages=", ".join(languages()))
+        )
+    langs = LANGUAGES if args.lang is None else (args.lang,)
+    for item in scenarios(None if args.level is None else int(args.level)):
+        verdict = expected(item)
+        for lang in langs:
+            text = item.texts[lang]
+            line = {
+                "id": item.id,
+                "lang": lang,
+                "level": item.level,
+                "model": item.model,
+                "title": text.title,
+                "story": text.story,
+                "facts": dict(text.facts),
+                "profile": dict(item.profile),
+                "stage": verdict.stage,
+                "temperature": verdict.temperature,
+                "next_action": verdict.next_action.id,
+            }
+            stdout.write(json.dumps(line, ensure_ascii=False) + "\n")
+    return 0
+
+
 def run_serve(args: argparse.Namespace, t: NullTranslations) -> int:
     try:
         from app import server
@@ -305,6 +400,10 @@ def main(
             return run_classify(args, t, ui, stdin, stdout)
         if args.command == "models":
             return run_models(args, t, ui, stdout)
+        if args.command == "batch":
+            return run_batch(args, t, ui)
+        if args.command == "scenarios":
+            return run_scenarios(args, t, stdout)
         if args.command == "serve":
             return run_serve(args, t)
         stdout.write(default_rulebook_text())

@@ -1,0 +1,223 @@
+"""Reading the shape of a CRM export: encoding, delimiter, header; and
+making cells safe for a spreadsheet.
+
+Pure Python (no polars): the columnar engine (`_columnar`) reads the rows,
+this module only looks at the first bytes of the file to decide how.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import difflib
+import io
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Final
+
+from ._fields import FIELD_BY_NAME, RULE_FIELDS
+from ._i18n import N_, check_language, load_translations
+
+#: Bytes read from the start of a file to find its header and check its encoding.
+HEAD_BYTES: Final = 1 << 20
+
+BOM: Final = codecs.BOM_UTF8
+DELIMITERS: Final[tuple[str, ...]] = (",", ";")
+
+#: The columns the batch adds to every row, in this order (contract §5).
+VERDICT_COLUMNS: Final[tuple[str, ...]] = (
+    "stage",
+    "phase",
+    "temperature",
+    "out_of_target",
+    "score",
+    "next_action",
+    "missing",
+    "error",
+)
+
+#: Column names the batch engine keeps for itself (row number, rejected flag).
+RESERVED: Final[tuple[str, ...]] = ("__row", "__bad")
+
+FILE_MESSAGES: Final[dict[str, str]] = {
+    "unreadable": N_("Cannot read {path}: {reason}."),
+    "unwritable": N_("Cannot write {path}: {reason}."),
+    "not_utf8": N_("{path} is not UTF-8 text."),
+    "empty": N_("{path} is empty: a CSV file needs a header row with the field names."),
+    "no_header": N_(
+        "{path} has no header row: its first row ({first}) names none of the fields {fields}."
+    ),
+    "duplicate_column": N_(
+        "Column “{column}” appears more than once in the header of {path}: keep only one."
+    ),
+    "no_polars": N_(
+        "Batch classification needs polars: run `pip install funnel-coach[batch]` (or ./dev test)."
+    ),
+}
+WARNING_MESSAGES: Final[dict[str, str]] = {
+    "lookalike": N_(
+        "Column “{column}” is not a contract field and is passed through unchanged: "
+        "did you mean “{suggestion}”?"
+    ),
+}
+#: How a file without a name (an upload given as bytes) is called in messages.
+UNNAMED: Final = N_("the file")
+
+# A spreadsheet runs a cell that starts with one of these as a formula.
+FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
+# ...unless the cell is a plain number ("-3", "+1.5", "2,5e3").
+PLAIN_NUMBER: Final = r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?$"
+_PLAIN_NUMBER_RE: Final = re.compile(PLAIN_NUMBER)
+
+
+class BatchFileError(ValueError):
+    """A CSV file that cannot be classified at all: missing, unreadable,
+    empty, without a header, or not UTF-8 text. `message(lang)` says why."""
+
+    def __init__(self, code: str, path: str | None, **params: str) -> None:
+        self.code = code
+        self.path = path
+        self.params = params
+        super().__init__(self.message("en"))
+
+    def message(self, lang: str = "en") -> str:
+        t = load_translations(check_language(lang))
+        path = self.path if self.path is not None else t.gettext(UNNAMED)
+        text = t.gettext(FILE_MESSAGES[self.code]).format(path=path, **self.params)
+        # "the file is empty" starts a sentence: "The file is empty".
+        return text[:1].upper() + text[1:] if self.path is None else text
+
+
+def neutralize_text(text: str) -> str:
+    """A cell a spreadsheet would run as a formula gets a leading quote."""
+    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER_RE.match(text):
+        return "'" + text
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    """What the first bytes say: how to read the rest of the file.
+
+    `header` keeps the header cells as written; `fields` the contract field
+    each column holds (None for a column passed through); `names` unique
+    column names for the output frame; `warnings` (code, params) for columns
+    that look like a misspelt field.
+    """
+
+    delimiter: str
+    bom: bool
+    header: tuple[str, ...]
+    fields: tuple[str | None, ...]
+    names: tuple[str, ...]
+    warnings: tuple[tuple[str, Mapping[str, str]], ...] = field(default=())
+
+    @property
+    def header_line(self) -> str:
+        """The output header: the input's cells (neutralized), then the verdict columns."""
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\n")
+        writer.writerow([neutralize_text(cell) for cell in self.header] + list(VERDICT_COLUMNS))
+        return buffer.getvalue()
+
+
+def _decode_head(head: bytes, path: str | None) -> str:
+    if b"\x00" in head:
+        raise BatchFileError("not_utf8", path)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        # A multi-byte character cut at the end of the head is not an error.
+        return decoder.decode(head, final=len(head) < HEAD_BYTES)
+    except UnicodeDecodeError:
+        raise BatchFileError("not_utf8", path) from None
+
+
+def _first_record(text: str, delimiter: str) -> list[str]:
+    """The first CSV record of `text` (quotes may span lines)."""
+    return next(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter), [])
+
+
+def sniff(head: bytes, path: str | None) -> Layout:
+    """The layout of a CSV file from its first bytes, or `BatchFileError`.
+
+    The delimiter is the one of comma and semicolon that splits the header
+    into more cells (comma on a tie). Header names are matched to contract
+    fields without regard to case or surrounding spaces.
+    """
+    bom = head.startswith(BOM)
+    text = _decode_head(head[len(BOM) :] if bom else head, path)
+    if not text.strip():
+        raise BatchFileError("empty", path)
+    first_line = text.lstrip("\r\n").splitlines()[0]
+    counts = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in DELIMITERS}
+    delimiter = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+    # Leading blank lines before the header are skipped, as a spreadsheet would.
+    stripped = text.lstrip("\r\n")
+    header = _first_record(stripped, delimiter)
+    fields: list[str | None] = []
+    seen: dict[str, str] = {}
+    for cell in header:
+        key = cell.strip().lower()
+        if key in FIELD_BY_NAME:
+            if key in seen:
+                raise BatchFileError("duplicate_column", path, column=cell.strip())
+            seen[key] = cell
+            fields.append(key)
+        else:
+            fields.append(None)
+    if not any(f in RULE_FIELDS for f in fields):
+        shown = delimiter.join(header)
+        shown = shown if len(shown) <= 60 else shown[:57] + "…"
+        raise BatchFileError("no_header", path, first=shown, fields=", ".join(RULE_FIELDS))
+    return Layout(
+        delimiter=delimiter,
+        bom=bom,
+        header=tuple(header),
+        fields=tuple(fields),
+        names=unique_names(header),
+        warnings=tuple(_lookalikes(header, fields)),
+    )
+
+
+def leading_blank_lines(head: bytes) -> int:
+    """How many blank lines come before the header (skipped when reading)."""
+    text = head[len(BOM) :] if head.startswith(BOM) else head
+    count = 0
+    for line in text.split(b"\n"):
+        if line.strip(b"\r"):
+            break
+        count += 1
+    return count
+
+
+def unique_names(header: Sequence[str]) -> tuple[str, ...]:
+    """Column names for a data frame: as written, made unique, never blank;
+    the verdict columns' names are kept for the verdict."""
+    taken: set[str] = {*VERDICT_COLUMNS, *RESERVED}
+    names: list[str] = []
+    for position, cell in enumerate(header, start=1):
+        base = cell if cell.strip() else f"column_{position}"
+        name, n = base, 1
+        while name in taken:
+            n += 1
+            name = f"{base}_{n}"
+        taken.add(name)
+        names.append(name)
+    return tuple(names)
+
+
+def _lookalikes(
+    header: Sequence[str], fields: Sequence[str | None]
+) -> list[tuple[str, Mapping[str, str]]]:
+    """Passed-through columns whose name is close to a missing contract field."""
+    present = {f for f in fields if f is not None}
+    candidates = [name for name in FIELD_BY_NAME if name not in present]
+    found: list[tuple[str, Mapping[str, str]]] = []
+    for cell, spec in zip(header, fields, strict=True):
+        if spec is not None or not cell.strip():
+            continue
+        close = difflib.get_close_matches(cell.strip().lower(), candidates, n=1, cutoff=0.8)
+        if close:
+            found.append(("lookalike", {"column": cell.strip(), "suggestion": close[0]}))
+    return found
