@@ -20,7 +20,9 @@ MODEL_LABEL = N_("Model")
 PROFILE_TITLE = N_("Contact profile")
 RESET = N_("Clear the form")
 UNKNOWN_PLACEHOLDER = N_("unknown")
-QUERY_PROBLEM = N_("The link has a value the app cannot use, so that field was left unknown: {message}")
+QUERY_PROBLEM = N_(
+    "The link has a value the app cannot use, so that field was left unknown: {message}"
+)
 BAD_MODEL = N_("Unknown model “{model}” in the link; available models: {models}. Using funnel.")
 
 
@@ -88,7 +90,9 @@ def _reset() -> None:
 def model_selector(lang: str) -> None:
     _ = gettext(lang)
     names = {m: label("model", m, lang) for m in models()}
-    st.selectbox(_(MODEL_LABEL), options=list(names), format_func=names.__getitem__, key=state.MODEL)
+    st.selectbox(
+        _(MODEL_LABEL), options=list(names), format_func=names.__getitem__, key=state.MODEL
+    )
     st.caption(plain(describe_model(st.session_state[state.MODEL], lang)))
 
 
@@ -96,10 +100,15 @@ def link_problems(lang: str) -> None:
     """Say, in the learner's language, which values of the link were set aside."""
     _ = gettext(lang)
     for problem in st.session_state.get(state.QUERY_PROBLEMS, []):
-        st.error(plain(_(QUERY_PROBLEM).format(message=problem.message(lang))), icon=":material/warning:")
+        st.error(
+            plain(_(QUERY_PROBLEM).format(message=problem.message(lang))), icon=":material/warning:"
+        )
     bad_model = st.session_state.get(state.BAD_MODEL)
     if bad_model:
-        st.error(plain(_(BAD_MODEL).format(model=bad_model, models=", ".join(models()))), icon=":material/warning:")
+        st.error(
+            plain(_(BAD_MODEL).format(model=bad_model, models=", ".join(models()))),
+            icon=":material/warning:",
+        )
 
 
 def profile_form(lang: str) -> None:

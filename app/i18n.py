@@ -12,7 +12,13 @@ from classifier import languages, load_translations
 
 LANGUAGES = languages()
 #: Each language named in itself, for the selector.
-NATIVE_NAMES = {"en": "English", "it": "Italiano", "es": "Español", "fr": "Français", "pt": "Português"}
+NATIVE_NAMES = {
+    "en": "English",
+    "it": "Italiano",
+    "es": "Español",
+    "fr": "Français",
+    "pt": "Português",
+}
 
 
 def N_(message: str) -> str:

@@ -41,7 +41,9 @@ FIELD_HELP: dict[str, str] = {
         "Touches with the brand through any channel: site visits, social follows, store visits, "
         "calls. Leave empty when you do not know."
     ),
-    "channel": N_("Where the first contact happened. Informational only: it never changes the stage."),
+    "channel": N_(
+        "Where the first contact happened. Informational only: it never changes the stage."
+    ),
     "identified": N_(
         "Yes when we hold data that identifies the person: a name with an email or phone, from a "
         "registration, a form or a business card."
@@ -57,7 +59,9 @@ FIELD_HELP: dict[str, str] = {
     "conversation": N_("Yes when a two-way conversation with a salesperson has started."),
     "in_target": N_("Yes when the contact matches our focus target and buyer persona."),
     "budget": N_("Yes when the contact has the money to buy."),
-    "authority": N_("Yes when the contact makes or signs off the purchase, in a company or a household."),
+    "authority": N_(
+        "Yes when the contact makes or signs off the purchase, in a company or a household."
+    ),
     "need": N_(
         "None: no problem we solve. Latent: senses a problem but has not defined it. Clear: has "
         "defined the need we solve."
@@ -67,7 +71,8 @@ FIELD_HELP: dict[str, str] = {
         "about 3 months."
     ),
     "intent": N_(
-        "None. Low: interested, exploring. High: wants to buy, asks for an offer, a quote or a demo."
+        "None. Low: interested, exploring. High: wants to buy, asks for an offer, a quote or "
+        "a demo."
     ),
     "price_only": N_("Yes when the contact only compares prices or collects quotes."),
     "purchases": N_("Completed purchases. Leave empty when you do not know."),

@@ -1,7 +1,8 @@
 """Funnel Coach app: the entry that Streamlit runs for every session.
 
 It picks the language (`?lang=`, else the browser's, else English), builds
-the navigation and runs the chosen page. Each page lives in `app/screens/` (not `pages/`, which Streamlit would run as scripts).
+the navigation and runs the chosen page. Each page lives in `app/screens/`
+(not `pages/`, which Streamlit would run as scripts).
 """
 
 from __future__ import annotations
@@ -10,19 +11,28 @@ import streamlit as st
 
 from app import state
 from app.i18n import LANGUAGES, N_, NATIVE_NAMES, gettext
-from app.screens import classify, compare
+from app.screens import batch, classify, compare, practice
 from app.view import plain
 
 APP_TITLE = N_("Funnel Coach: lead or prospect?")
 CLASSIFY = N_("Classify")
 COMPARE = N_("Compare models")
+PRACTICE = N_("Practice")
+BATCH = N_("Batch")
 LANGUAGE = N_("Language")
 BAD_LANG = N_("Unsupported language “{lang}” in the link; supported languages: {languages}.")
 
-TITLES = {"classify": classify.TITLE, "compare": compare.TITLE}
+TITLES = {
+    "classify": classify.TITLE,
+    "compare": compare.TITLE,
+    "practice": practice.TITLE,
+    "batch": batch.TITLE,
+}
 PAGES = {
     "classify": (classify.render, CLASSIFY, ":material/explore:"),
     "compare": (compare.render, COMPARE, ":material/compare_arrows:"),
+    "practice": (practice.render, PRACTICE, ":material/school:"),
+    "batch": (batch.render, BATCH, ":material/table_view:"),
 }
 
 
@@ -57,11 +67,17 @@ def main() -> None:
         st.title(_(TITLES[current.get(navigation.title, "classify")]), anchor=False)
     with picker:
         st.selectbox(
-            _(LANGUAGE), options=list(LANGUAGES), format_func=NATIVE_NAMES.__getitem__, key=state.LANG
+            _(LANGUAGE),
+            options=list(LANGUAGES),
+            format_func=NATIVE_NAMES.__getitem__,
+            key=state.LANG,
         )
     bad = st.session_state.get(state.BAD_LANG)
     if bad:
-        st.error(plain(_(BAD_LANG).format(lang=bad, languages=", ".join(LANGUAGES))), icon=":material/warning:")
+        st.error(
+            plain(_(BAD_LANG).format(lang=bad, languages=", ".join(LANGUAGES))),
+            icon=":material/warning:",
+        )
     navigation.run()
 
 

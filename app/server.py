@@ -96,8 +96,10 @@ def create_app(site: Path, *, with_app: bool = True):  # type: ignore[no-untyped
     if with_app:
         import streamlit as st
 
+        from .errors import on_script_error
+
         configure_streamlit()
-        st_app = st.App(APP_SCRIPT)
+        st_app = st.App(APP_SCRIPT, on_script_error=on_script_error)
         lifespan = st_app.lifespan()
 
         async def to_app(_request):  # type: ignore[no-untyped-def]

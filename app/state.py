@@ -22,9 +22,11 @@ SYNCED = "_synced_query"  # the query string this session last wrote
 QUERY_PROBLEMS = "_query_problems"
 BAD_LANG = "_bad_lang"
 BAD_MODEL = "_bad_model"
+OUTSIDE = "_query_from_outside"  # this run's query string is a link, not our own writing
 
 FORM_FIELDS: tuple[str, ...] = ("name", *(f.name for f in FIELDS))
 QUERY_KEYS: tuple[str, ...] = (LANG, MODEL, *FORM_FIELDS)
+PAGE_KEYS: tuple[str, ...] = ("page", "scenario")
 
 
 def widget_key(field: str) -> str:
@@ -32,7 +34,7 @@ def widget_key(field: str) -> str:
 
 
 def _query() -> dict[str, str]:
-    return {k: st.query_params[k] for k in st.query_params if k in QUERY_KEYS or k == "page"}
+    return {k: st.query_params[k] for k in st.query_params if k in QUERY_KEYS or k in PAGE_KEYS}
 
 
 def start() -> str:
@@ -41,6 +43,7 @@ def start() -> str:
     first = SYNCED not in st.session_state
     outside = query != st.session_state.get(SYNCED)  # a new link, not our own writing
     carries_state = any(k in query for k in (MODEL, *FORM_FIELDS))
+    st.session_state[OUTSIDE] = first or outside
     if first or (outside and carries_state):
         _load(query)
     elif outside and query.get(LANG) in LANGUAGES:
@@ -100,16 +103,22 @@ def _text(value: Any) -> str:
     return str(value)
 
 
-def publish(page: str | None = None) -> None:
-    """Write the session into the query string (and remember what we wrote)."""
+def publish(page: str | None = None, extra: dict[str, str] | None = None) -> None:
+    """Write the session into the query string (and remember what we wrote).
+
+    The practice page passes `extra` (its scenario) and leaves the profile out.
+    """
     query: dict[str, str] = {LANG: str(st.session_state[LANG])}
     if page:
         query["page"] = page
-    model = st.session_state.get(MODEL, "funnel")
-    if model != "funnel":
-        query[MODEL] = str(model)
-    for field, value in stated(profile()).items():
-        query[field] = _text(value)
+    if extra is not None:
+        query |= extra
+    else:
+        model = st.session_state.get(MODEL, "funnel")
+        if model != "funnel":
+            query[MODEL] = str(model)
+        for field, value in stated(profile()).items():
+            query[field] = _text(value)
     if query != _query():
         st.query_params.from_dict(query)
     st.session_state[SYNCED] = query
@@ -119,5 +128,4 @@ def share_query() -> str:
     from urllib.parse import urlencode
 
     query = dict(st.session_state.get(SYNCED, {}))
-    query.pop("page", None) if query.get("page") == "classify" else None
     return urlencode(query)

@@ -33,7 +33,8 @@ STYLE = """
 .fc-badge--hot{background:#b71c1c;color:#fff}
 .fc-badge--cold{background:#0d47a1;color:#fff}
 .fc-criteria{list-style:none;padding:0;margin:0}
-.fc-criteria li{margin:.25rem 0;padding:.35rem .5rem;border-left:.3rem solid #9e9e9e;background:#fafafa;
+.fc-criteria li{margin:.25rem 0;padding:.35rem .5rem;border-left:.3rem solid #9e9e9e;
+ background:#fafafa;
  color:#1a1a2e}
 .fc-criteria li.fc-met{border-left-color:#2e7d32}
 .fc-criteria li.fc-unmet{border-left-color:#c62828}
@@ -129,9 +130,7 @@ def badges(verdict: Verdict, lang: str) -> None:
             f"{escape(_(TEMPERATURE))}: {escape(label('temperature', verdict.temperature, lang))}"
             "</span>"
         )
-    parts.append(
-        f'<span class="fc-badge">{escape(_(SCORE).format(score=verdict.score))}</span>'
-    )
+    parts.append(f'<span class="fc-badge">{escape(_(SCORE).format(score=verdict.score))}</span>')
     st.markdown(f'<div class="fc-badges">{"".join(parts)}</div>', unsafe_allow_html=True)
 
 
@@ -177,5 +176,7 @@ def verdict_view(verdict: Verdict, lang: str) -> None:
             st.markdown("\n".join(f"- {plain(m.text)}" for m in verdict.missing))
         else:
             st.markdown(_(NOTHING_MISSING))
-        st.markdown(f"**{_(NEXT_ACTION)}: {escape(label('next_action', verdict.next_action.id, lang))}**")
+        st.markdown(
+            f"**{_(NEXT_ACTION)}: {escape(label('next_action', verdict.next_action.id, lang))}**"
+        )
         st.info(plain(verdict.next_action.text), icon=":material/arrow_forward:")

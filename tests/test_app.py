@@ -126,7 +126,9 @@ def test_contract_examples_through_the_link(example: dict[str, Any]) -> None:
 
 @pytest.mark.parametrize("lang", LANGS)
 def test_a_bad_value_in_the_link_names_the_field_and_keeps_the_rest(lang: str) -> None:
-    at = run({"lang": lang, **PROSPECT_LINK, "authority": "yes", "budget": "maybe", "intent": "hot"})
+    at = run(
+        {"lang": lang, **PROSPECT_LINK, "authority": "yes", "budget": "maybe", "intent": "hot"}
+    )
     errors = "\n".join(str(e.value) for e in at.error)
     assert "budget" in errors and "maybe" in errors
     assert "intent" in errors and "hot" in errors and "none, low, high" in errors.replace("\\", "")
@@ -183,7 +185,14 @@ def test_the_form_survives_a_page_switch() -> None:
 
 @pytest.mark.parametrize(
     ("browser", "expected"),
-    [("fr-CA", "fr"), ("pt-BR", "pt"), ("it", "it"), ("es-419", "es"), ("de-DE", None), (None, None)],
+    [
+        ("fr-CA", "fr"),
+        ("pt-BR", "pt"),
+        ("it", "it"),
+        ("es-419", "es"),
+        ("de-DE", None),
+        (None, None),
+    ],
 )
 def test_browser_language_is_negotiated(browser: str | None, expected: str | None) -> None:
     assert i18n.negotiate(browser) == expected
@@ -193,3 +202,22 @@ def test_every_form_field_has_a_widget() -> None:
     at = run({"lang": "pt"})
     keys = {w.key for w in [*at.radio, *at.selectbox, *at.number_input, *at.text_input]}
     assert {widget_key(f) for f in KIND} | {widget_key("name")} <= keys
+
+
+def test_an_unexpected_failure_shows_a_localized_sentence_not_a_traceback() -> None:
+    from app.errors import UNEXPECTED
+
+    script = """
+import streamlit as st
+from app.errors import on_script_error
+st.session_state["lang"] = "fr"
+try:
+    raise RuntimeError("boom")
+except RuntimeError as error:
+    assert on_script_error(error) is True
+"""
+    at = AppTest.from_string(script, default_timeout=30)
+    at.run()
+    assert not at.exception
+    assert at.error[0].value == i18n.gettext("fr")(UNEXPECTED)
+    assert at.error[0].value != UNEXPECTED

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -53,7 +54,9 @@ def test_each_classifier_page_frames_the_app_in_its_language(
     title.wait_for()
     assert title.inner_text() == _("Classify a contact")
     assert frame.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'stranger', lang)}")
-    frame.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'stranger', lang)}").wait_for()
+    frame.get_by_role(
+        "heading", name=f"{_('Verdict')}: {label('stage', 'stranger', lang)}"
+    ).wait_for()
     assert page.locator(".fc-app__offline").is_hidden()
 
 
@@ -80,7 +83,9 @@ def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it
     interactions = page.get_by_role("spinbutton", name=_("Interactions with the brand"), exact=True)
     interactions.fill("4")
     interactions.press("Enter")
-    page.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'visitor', lang)}").wait_for()
+    page.get_by_role(
+        "heading", name=f"{_('Verdict')}: {label('stage', 'visitor', lang)}"
+    ).wait_for()
     pick(page, lang, "Contact", "Identified (we hold their personal data)", "Yes")
     page.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'lead', lang)}").wait_for()
     pick(page, lang, "Permission", "Consent to commercial messages", "Opt-in")
@@ -101,9 +106,10 @@ def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it
     other = page.context.new_page()
     other.goto(link)
     other.get_by_role("heading", name=prospect).wait_for()
-    assert label("next_action", "propose", lang) in other.locator(
-        "[data-testid=stMainBlockContainer]"
-    ).inner_text()
+    assert (
+        label("next_action", "propose", lang)
+        in other.locator("[data-testid=stMainBlockContainer]").inner_text()
+    )
     other.close()
 
 
@@ -113,7 +119,9 @@ def test_a_bad_link_value_is_explained_in_the_browser(served: str, page: Any) ->
     alert = page.locator("[data-testid=stAlertContentError]").first
     alert.wait_for()
     assert "budget" in alert.inner_text() and "maybe" in alert.inner_text()
-    page.get_by_role("heading", name=f"{gettext('es')('Verdict')}: {label('stage', 'lead', 'es')}").wait_for()
+    page.get_by_role(
+        "heading", name=f"{gettext('es')('Verdict')}: {label('stage', 'lead', 'es')}"
+    ).wait_for()
 
 
 APP_PAGES = [
@@ -122,6 +130,8 @@ APP_PAGES = [
     "app/?lang=es&identified=true&consent=double&in_target=true&need=clear&intent=high&price_only=true",
     "app/?lang=fr&purchases=2&budget=maybe",
     "app/?lang=pt&page=compare&identified=true&consent=single&in_target=true&need=clear",
+    "app/?lang=it&page=practice&scenario=s26-off-the-list-since-april",
+    "app/?lang=es&page=batch",
 ]
 
 
@@ -134,7 +144,7 @@ def test_axe_finds_no_serious_violation_in_the_app(served: str, page: Any, path:
     lang = path.split("lang=")[1][:2]
     if "compare" in path:
         page.locator("table.fc-compare").wait_for()
-    else:
+    elif "page=" not in path:
         page.get_by_role("heading", name=f"{gettext(lang)('Verdict')}:").wait_for()
     settle(page)
     violations = [
@@ -143,3 +153,91 @@ def test_axe_finds_no_serious_violation_in_the_app(served: str, page: Any, path:
     assert not violations, [
         (v["id"], [(n["target"], n["failureSummary"]) for n in v["nodes"]]) for v in violations
     ]
+
+
+def test_a_practice_round_in_spanish_with_the_keyboard(served: str, page: Any) -> None:
+    """Linked from the site with a scenario; answered with the keyboard alone."""
+    from app.screens import practice
+    from classifier import expected, scenario
+
+    lang = "es"
+    _ = gettext(lang)
+    page.goto(f"{served}es/practice/")
+    link = page.locator("a[href*='page=practice'][href*='scenario=']").first
+    href = link.get_attribute("href")
+    assert "lang=es" in href
+    first = scenario(href.split("scenario=")[1].split("&")[0])
+    link.click()
+    page.locator(STARTED).wait_for()
+    for number in range(3):
+        item = first if number == 0 else None
+        title = page.locator("[data-testid=stMainBlockContainer] h2").first.inner_text()
+        if item is None:
+            from classifier import scenarios
+
+            item = next(s for s in scenarios() if s.text(lang).title == title)
+        assert title == item.text(lang).title
+        truth = practice.answer_of(expected(item))
+        group = page.get_by_role("radiogroup", name=_(practice.QUESTION))
+        group.get_by_role("radio").first.focus()
+        # Arrow keys move through the options, as in any radio group.
+        for _step in range(practice.ANSWERS_OFFERED.index(truth)):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Space") if practice.ANSWERS_OFFERED.index(truth) == 0 else None
+        settle(page)
+        check = page.get_by_role("button", name=_(practice.CHECK))
+        check.focus()
+        page.keyboard.press("Enter")
+        page.locator("[data-testid=stAlertContentSuccess]").wait_for()
+        success = page.locator("[data-testid=stAlertContentSuccess]").inner_text()
+        assert practice.answer_label(truth, lang) in success
+        following = page.get_by_role("button", name=_(practice.NEXT))
+        following.focus()
+        page.keyboard.press("Enter")
+        settle(page)
+    progress = _(practice.PROGRESS).format(number=4, total=10, right=3, done=3)
+    assert progress in page.locator("[data-testid=stMainBlockContainer]").inner_text()
+    # With feedback on screen, still no serious accessibility problem.
+    page.get_by_role("radiogroup", name=_(practice.QUESTION)).get_by_text(
+        practice.answer_label("customer", lang), exact=True
+    ).click()
+    settle(page)
+    page.get_by_role("button", name=_(practice.CHECK)).click()
+    page.locator("[data-testid=stAlert]").first.wait_for()
+    settle(page)
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = [
+        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
+def test_uploading_a_csv_shows_counts_and_offers_the_download(served: str, page: Any) -> None:
+    from tests.conftest import ROOT
+
+    lang = "fr"
+    _ = gettext(lang)
+    page.goto(f"{served}app/?page=batch&lang={lang}")
+    page.locator(STARTED).wait_for()
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+        str(ROOT / "examples" / "contacts.csv")
+    )
+    page.locator("[data-testid=stAlertContentSuccess]").wait_for()
+    settle(page)
+    body = page.locator("[data-testid=stMainBlockContainer]").inner_text()
+    assert "200" in page.locator("[data-testid=stAlertContentSuccess]").inner_text()
+    for stage in ("stranger", "visitor", "lead", "prospect", "customer"):
+        assert label("stage", stage, lang) in body
+    with page.expect_download() as download:
+        page.get_by_role("button", name=gettext(lang)("Download the classified CSV")).click()
+    data = Path(download.value.path()).read_text(encoding="utf-8")
+    header = data.splitlines()[0]
+    assert "stage" in header and "next_action" in header
+    assert len([line for line in data.splitlines() if line]) == 201
+    from axe_playwright_python.sync_playwright import Axe
+
+    violations = [
+        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
+    ]
+    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]

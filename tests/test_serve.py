@@ -53,3 +53,33 @@ def test_serves_every_language_with_compression(served: str) -> None:
             assert response.headers["Content-Encoding"] == "gzip"
             html = gzip.decompress(response.read()).decode()
             assert "<html" in html
+
+
+def test_the_app_is_served_beside_the_site_and_compressed(served: str) -> None:
+    with urllib.request.urlopen(served + "app/_stcore/health", timeout=10) as response:
+        assert response.read() == b"ok"
+    request = urllib.request.Request(served + "app/", headers={"Accept-Encoding": "gzip"})
+    with urllib.request.urlopen(request, timeout=10) as response:
+        index = gzip.decompress(response.read()).decode()
+    script = index.split('src="./static/js/')[1].split('"')[0]
+    request = urllib.request.Request(
+        served + "app/static/js/" + script, headers={"Accept-Encoding": "gzip"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        assert response.headers["Content-Encoding"] == "gzip"
+        raw = response.read()
+    assert len(gzip.decompress(raw)) > 3 * len(raw)
+    # /app without the slash lands on the app.
+    with urllib.request.urlopen(served + "app", timeout=10) as response:
+        assert response.url.endswith("/app/")
+
+
+def test_product_settings_no_telemetry_no_watcher_minimal_toolbar() -> None:
+    from streamlit import config
+
+    server.configure_streamlit()
+    assert config.get_option("browser.gatherUsageStats") is False
+    assert config.get_option("server.fileWatcherType") == "none"
+    assert config.get_option("server.headless") is True
+    assert config.get_option("client.toolbarMode") == "minimal"
+    assert config.get_option("server.maxUploadSize") == 200

@@ -43,7 +43,10 @@ def render() -> None:
     with right:
         values, error = state.checked_profile()
         if error is not None:
-            st.error(plain(_(CANNOT_CLASSIFY).format(message=error.message(lang))), icon=":material/warning:")
+            st.error(
+                plain(_(CANNOT_CLASSIFY).format(message=error.message(lang))),
+                icon=":material/warning:",
+            )
         else:
             verdict_view(classify(values, model=st.session_state[state.MODEL], lang=lang), lang)
     state.publish()

@@ -49,7 +49,10 @@ def render() -> None:
     with right:
         values, error = state.checked_profile()
         if error is not None:
-            st.error(plain(_(CANNOT_CLASSIFY).format(message=error.message(lang))), icon=":material/warning:")
+            st.error(
+                plain(_(CANNOT_CLASSIFY).format(message=error.message(lang))),
+                icon=":material/warning:",
+            )
         else:
             style()
             st.markdown(STYLE, unsafe_allow_html=True)
@@ -57,29 +60,34 @@ def render() -> None:
             gates = {"identity", "interaction", "purchase"}
             rows = []
             for v in verdicts:
-                deciding = [
-                    c for c in v.criteria if c.outcome != "met" and c.id not in gates
-                ] if v.stage in ("lead", "prospect") else []
-                decides = (
-                    "<br>".join(
-                        f"<strong>{escape(label('criterion', c.id, lang))}</strong> "
-                        f"({escape(label('outcome', c.outcome, lang))}): {escape(c.text)}"
-                        for c in deciding
-                    )
-                    or escape(_(ALL_MET) if v.stage == "prospect" else v.summary)
+                deciding = (
+                    [c for c in v.criteria if c.outcome != "met" and c.id not in gates]
+                    if v.stage in ("lead", "prospect")
+                    else []
                 )
-                temperature = f" ({escape(label('temperature', v.temperature, lang))})" if v.temperature else ""
+                decides = "<br>".join(
+                    f"<strong>{escape(label('criterion', c.id, lang))}</strong> "
+                    f"({escape(label('outcome', c.outcome, lang))}): {escape(c.text)}"
+                    for c in deciding
+                ) or escape(_(ALL_MET) if v.stage == "prospect" else v.summary)
+                temperature = (
+                    f" ({escape(label('temperature', v.temperature, lang))})"
+                    if v.temperature
+                    else ""
+                )
                 rows.append(
-                    f"<tr><th scope=\"row\">{escape(label('model', v.model, lang))}</th>"
+                    f'<tr><th scope="row">{escape(label("model", v.model, lang))}</th>'
                     f"<td>{escape(label('stage', v.stage, lang))}{temperature}</td>"
                     f"<td>{v.score}</td><td>{decides}</td>"
                     f"<td>{escape(label('next_action', v.next_action.id, lang))}</td></tr>"
                 )
             head = "".join(
-                f'<th scope="col">{escape(_(h))}</th>' for h in (MODEL, STAGE, SCORE, DECIDES, NEXT_ACTION)
+                f'<th scope="col">{escape(_(h))}</th>'
+                for h in (MODEL, STAGE, SCORE, DECIDES, NEXT_ACTION)
             )
             st.markdown(
-                f'<table class="fc-compare"><caption class="fc-visually-hidden">{escape(_(CAPTION))}'
+                '<table class="fc-compare"><caption class="fc-visually-hidden">'
+                f"{escape(_(CAPTION))}"
                 f"</caption><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>",
                 unsafe_allow_html=True,
             )

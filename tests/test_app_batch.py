@@ -1,0 +1,79 @@
+"""The batch page through AppTest: upload, charts, table, download, errors."""
+
+from __future__ import annotations
+
+from streamlit.testing.v1 import AppTest
+
+from app.i18n import gettext
+from app.screens import batch
+from classifier import label
+from tests.conftest import ROOT
+
+MAIN = str(ROOT / "app" / "main.py")
+CSV = (
+    "id;Name;company;Identified;consent;in_target;budget;conversation;intent;purchases\r\n"
+    "1;Ana;Lisboa Lda;yes;single;true;true;true;high;\r\n"
+    '2;Bruno;=HYPERLINK("x");no;;;;;;\r\n'
+    "3;Carla;Porto SA;maybe;single;true;;;;\r\n"
+    "4;Dora;Faro;1;double;1;;;;2\r\n"
+).encode("utf-8-sig")
+
+
+def start(lang: str = "pt") -> AppTest:
+    at = AppTest.from_file(MAIN, default_timeout=60)
+    at.query_params["page"] = "batch"
+    at.query_params["lang"] = lang
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def page_text(at: AppTest) -> str:
+    parts = [
+        str(e.value)
+        for kind in ("markdown", "success", "warning", "error")
+        for e in getattr(at, kind)
+    ]
+    return "\n".join(parts).replace("\\", "")
+
+
+def test_upload_classifies_and_shows_counts_table_and_rejections() -> None:
+    lang = "pt"
+    _ = gettext(lang)
+    at = start(lang)
+    assert at.title[0].value == _(batch.TITLE)
+    at.file_uploader(key=batch.UPLOAD).set_value(("crm.csv", CSV, "text/csv")).run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = page_text(at)
+    assert _(batch.DONE).format(classified=3, total=4, rejected=1) in text
+    # The rejected row names its field and value, in Portuguese.
+    assert "identified" in text and "maybe" in text
+    chart = next(
+        str(m.value) for m in at.markdown if "fc-count" in str(m.value) and "<div" in m.value
+    )
+    assert label("stage", "prospect", lang) in chart and label("stage", "customer", lang) in chart
+    frame = at.dataframe[0].value
+    assert list(frame["Name"]) == ["Ana", "Bruno", "Carla", "Dora"]
+    assert list(frame["stage"])[:2] == ["prospect", "stranger"]
+    download = at.get("download_button")[0]
+    assert download.label == _(batch.DOWNLOAD)
+
+
+def test_an_unusable_file_gets_a_localized_error_and_no_traceback() -> None:
+    at = start("it")
+    at.file_uploader(key=batch.UPLOAD).set_value(("empty.csv", b"", "text/csv")).run()
+    assert not at.exception
+    assert at.error and "empty.csv" in at.error[0].value.replace("\\", "")
+    at.file_uploader(key=batch.UPLOAD).set_value(
+        ("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "text/csv")
+    ).run()
+    assert not at.exception
+    assert at.error
+
+
+def test_the_sample_file_classifies_without_rejections() -> None:
+    at = start("en")
+    data = (ROOT / "examples" / "contacts.csv").read_bytes()
+    at.file_uploader(key=batch.UPLOAD).set_value(("contacts.csv", data, "text/csv")).run()
+    assert not at.exception
+    assert "200 of 200 rows classified; 0 rejected." in page_text(at)
