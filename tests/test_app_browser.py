@@ -101,7 +101,12 @@ def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it
     # The typed name is text, never markup.
     assert page.locator("[data-testid=stMainBlockContainer] b").count() == 0
 
-    link = page.locator("[data-testid=stCode] code").inner_text().strip()
+    # The copy control puts the link on the clipboard.
+    page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.rstrip("/"))
+    copy = page.frame_locator("iframe[title='st.iframe'], iframe").last
+    copy.get_by_role("button", name=_("Copy the link")).click()
+    copy.get_by_role("status").get_by_text(_("Link copied.")).wait_for()
+    link = page.evaluate("navigator.clipboard.readText()")
     assert link.startswith(f"{served}app/?") and "lang=it" in link and "budget=true" in link
     other = page.context.new_page()
     other.goto(link)

@@ -26,7 +26,8 @@ def test_practice_page_links_into_practice_mode_with_real_scenarios(lang: str) -
 @pytest.mark.parametrize("lang", LANGS)
 def test_trainers_page_links_the_sample_file_and_the_batch_page(lang: str) -> None:
     text = (ROOT / "docs" / lang / "trainers.md").read_text(encoding="utf-8")
-    assert "(../assets/examples/contacts.csv)" in text
+    prefix = "../" if lang == "en" else "../../"
+    assert f"({prefix}assets/examples/contacts.csv)" in text
     assert "app/?page=batch&amp;lang=" + lang in text
 
 

@@ -19,16 +19,51 @@ INTRO = N_(
     "go and says which criteria are met, which are not, and what to do next."
 )
 CANNOT_CLASSIFY = N_("This profile cannot be classified yet: {message}")
-SHARE = N_("Link to this verdict (copy it with the button at its right)")
+SHARE = N_("Link to this verdict")
+
+
+COPY = N_("Copy the link")
+COPIED = N_("Link copied.")
+COPY_FAILED = N_("Your browser did not allow copying: select the link and copy it by hand.")
+
+COPY_BUTTON = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><style>
+body{{margin:0;font-family:"Source Sans",sans-serif;font-size:16px}}
+button{{font:inherit;padding:.35rem .9rem;border:1px solid #8a8a8a;border-radius:.5rem;
+ background:#fff;color:#1a1a2e;cursor:pointer}}
+button:focus-visible{{outline:2px solid #283593;outline-offset:2px}}
+span{{margin-left:.6rem;color:#1a1a2e}}
+</style></head><body><button type="button" id="copy">{copy}</button>
+<span id="status" role="status" aria-live="polite"></span><script>
+const link = {link}, status = document.getElementById("status");
+document.getElementById("copy").addEventListener("click", async () => {{
+  try {{ await navigator.clipboard.writeText(link); status.textContent = {copied}; }}
+  catch (error) {{ status.textContent = {failed}; }}
+}});
+</script></body></html>"""
 
 
 def share_link(lang: str) -> None:
+    """The address that reproduces this verdict, and a button that copies it."""
+    import json
+
+    from streamlit.components.v1 import html
+
     _ = gettext(lang)
     # The app always lives at /app/ of the origin that serves it.
     parts = urlsplit(st.context.url or "http://127.0.0.1:8000/")
-    base = f"{parts.scheme}://{parts.netloc}/app/"
+    link = f"{parts.scheme}://{parts.netloc}/app/?{state.share_query()}"
     st.markdown(f"**{_(SHARE)}**")
-    st.code(f"{base}?{state.share_query()}", language=None, wrap_lines=True)
+    st.markdown(plain(link))
+    html(
+        COPY_BUTTON.format(
+            lang=lang,
+            copy=_(COPY),
+            link=json.dumps(link),
+            copied=json.dumps(_(COPIED)),
+            failed=json.dumps(_(COPY_FAILED)),
+        ),
+        height=48,
+    )
 
 
 def render() -> None:
