@@ -16,5 +16,5 @@ UNEXPECTED = N_(
 def on_script_error(_error: Exception) -> bool:
     """`st.App` calls this for an uncaught exception; True hides Streamlit's own display."""
     lang = st.session_state.get("lang", "en")
-    st.error(gettext(lang if lang in LANGUAGES else "en")(UNEXPECTED), icon=":material/error:")
+    st.error(gettext(lang if lang in LANGUAGES else "en")(UNEXPECTED))
     return True

@@ -100,14 +100,11 @@ def link_problems(lang: str) -> None:
     """Say, in the learner's language, which values of the link were set aside."""
     _ = gettext(lang)
     for problem in st.session_state.get(state.QUERY_PROBLEMS, []):
-        st.error(
-            plain(_(QUERY_PROBLEM).format(message=problem.message(lang))), icon=":material/warning:"
-        )
+        st.error(plain(_(QUERY_PROBLEM).format(message=problem.message(lang))))
     bad_model = st.session_state.get(state.BAD_MODEL)
     if bad_model:
         st.error(
             plain(_(BAD_MODEL).format(model=bad_model, models=", ".join(models()))),
-            icon=":material/warning:",
         )
 
 

@@ -28,11 +28,12 @@ TITLES = {
     "practice": practice.TITLE,
     "batch": batch.TITLE,
 }
+# No icons: Streamlit draws them with a 375 kB icon font, a third of the first load.
 PAGES = {
-    "classify": (classify.render, CLASSIFY, ":material/explore:"),
-    "compare": (compare.render, COMPARE, ":material/compare_arrows:"),
-    "practice": (practice.render, PRACTICE, ":material/school:"),
-    "batch": (batch.render, BATCH, ":material/table_view:"),
+    "classify": (classify.render, CLASSIFY),
+    "compare": (compare.render, COMPARE),
+    "practice": (practice.render, PRACTICE),
+    "batch": (batch.render, BATCH),
 }
 
 
@@ -47,23 +48,22 @@ GLOBAL_STYLE = """<style>
 def main() -> None:
     lang = state.start()
     _ = gettext(lang)
-    st.set_page_config(page_title=_(APP_TITLE), page_icon=":material/filter_alt:", layout="wide")
+    st.set_page_config(page_title=_(APP_TITLE), layout="wide")
     requested = st.query_params.get("page", "classify")
     pages = [
         st.Page(
             render,
             title=_(title),
-            icon=icon,
             url_path=slug,
             default=(slug == requested) or (requested not in PAGES and slug == "classify"),
         )
-        for slug, (render, title, icon) in PAGES.items()
+        for slug, (render, title) in PAGES.items()
     ]
     navigation = st.navigation(pages, position="top")
     st.markdown(GLOBAL_STYLE, unsafe_allow_html=True)
     heading, picker = st.columns([5, 1], vertical_alignment="bottom")
     with heading:
-        current = {_(title): slug for slug, (_render, title, _icon) in PAGES.items()}
+        current = {_(title): slug for slug, (_render, title) in PAGES.items()}
         st.title(_(TITLES[current.get(navigation.title, "classify")]), anchor=False)
     with picker:
         st.selectbox(
@@ -76,7 +76,6 @@ def main() -> None:
     if bad:
         st.error(
             plain(_(BAD_LANG).format(lang=bad, languages=", ".join(LANGUAGES))),
-            icon=":material/warning:",
         )
     navigation.run()
 

@@ -86,6 +86,53 @@ def configure_streamlit() -> None:
         config.set_option(name, value, where_defined="funnel-coach serve")
 
 
+#: Streamlit preloads its 375 kB icon font on every first load, a third of the
+#: page, although this app shows no icons on most pages; with this, the browser
+#: fetches it only when an icon is actually drawn (the Batch page's upload button).
+LAZY_ICON_FONT = (
+    b"<script>(()=>{const load=document.fonts.load.bind(document.fonts);"
+    b"document.fonts.load=(font,text)=>font.includes('Material Symbols')"
+    b"?Promise.resolve([]):load(font,text);})();</script>"
+)
+
+
+class LazyIconFont:
+    """ASGI wrapper: add `LAZY_ICON_FONT` to the head of the app's HTML page."""
+
+    def __init__(self, app):  # type: ignore[no-untyped-def]
+        self.app = app
+
+    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+        path = scope.get("path", "")
+        if scope["type"] != "http" or any(p in path for p in ("/_stcore/", "/static/", "/media/")):
+            await self.app(scope, receive, send)
+            return
+        start: dict = {}  # type: ignore[type-arg]
+        body = bytearray()
+
+        async def capture(message):  # type: ignore[no-untyped-def]
+            if message["type"] == "http.response.start":
+                start.update(message)
+                return
+            body.extend(message.get("body", b""))
+            if message.get("more_body"):
+                return
+            headers = [
+                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
+            ]
+            html = any(k.lower() == b"content-type" and b"text/html" in v for k, v in headers)
+            data = (
+                bytes(body).replace(b"<head>", b"<head>" + LAZY_ICON_FONT, 1)
+                if html
+                else bytes(body)
+            )
+            headers.append((b"content-length", str(len(data)).encode()))
+            await send({**start, "headers": headers})
+            await send({"type": "http.response.body", "body": data})
+
+        await self.app(scope, receive, capture)
+
+
 def create_app(site: Path, *, with_app: bool = True):  # type: ignore[no-untyped-def]
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
@@ -108,7 +155,7 @@ def create_app(site: Path, *, with_app: bool = True):  # type: ignore[no-untyped
         async def to_app(_request):  # type: ignore[no-untyped-def]
             return RedirectResponse("/app/", status_code=308)
 
-        routes += [Route("/app", to_app), Mount("/app", app=st_app)]
+        routes += [Route("/app", to_app), Mount("/app", app=LazyIconFont(st_app))]
     routes.append(Mount("/", app=StaticFiles(directory=site, html=True)))
     return Starlette(
         routes=routes,

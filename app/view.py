@@ -166,7 +166,7 @@ def verdict_view(verdict: Verdict, lang: str) -> None:
         st.markdown(plain(verdict.summary))
         badges(verdict, lang)
         if verdict.out_of_target:
-            st.warning(_(OUT_OF_TARGET), icon=":material/warning:")
+            st.warning(_(OUT_OF_TARGET))
         funnel(verdict, lang)
         journey(verdict, lang)
         scores(verdict, lang)
@@ -179,4 +179,4 @@ def verdict_view(verdict: Verdict, lang: str) -> None:
         st.markdown(
             f"**{_(NEXT_ACTION)}: {escape(label('next_action', verdict.next_action.id, lang))}**"
         )
-        st.info(plain(verdict.next_action.text), icon=":material/arrow_forward:")
+        st.info(plain(verdict.next_action.text))

@@ -83,3 +83,10 @@ def test_product_settings_no_telemetry_no_watcher_minimal_toolbar() -> None:
     assert config.get_option("server.headless") is True
     assert config.get_option("client.toolbarMode") == "minimal"
     assert config.get_option("server.maxUploadSize") == 200
+
+
+def test_the_icon_font_is_not_preloaded_on_the_app_page(served: str) -> None:
+    with urllib.request.urlopen(served + "app/?lang=it", timeout=10) as response:
+        html = response.read()
+    assert server.LAZY_ICON_FONT in html
+    assert html.index(server.LAZY_ICON_FONT) < html.index(b'type="module"')

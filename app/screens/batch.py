@@ -121,16 +121,14 @@ def render() -> None:
             )
         except BatchFileError as error:
             bar.empty()
-            st.error(
-                plain(_(UNUSABLE).format(message=error.message(lang))), icon=":material/error:"
-            )
+            st.error(plain(_(UNUSABLE).format(message=error.message(lang))))
             return
         bar.empty()
         st.session_state[RESULT] = (key, result)
     else:
         result = cached[1]
     for warning in result.warnings:
-        st.warning(plain(warning), icon=":material/warning:")
+        st.warning(plain(warning))
     summary = _(DONE).format(
         classified=result.classified, total=result.total, rejected=len(result.rejected)
     )

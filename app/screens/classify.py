@@ -80,7 +80,6 @@ def render() -> None:
         if error is not None:
             st.error(
                 plain(_(CANNOT_CLASSIFY).format(message=error.message(lang))),
-                icon=":material/warning:",
             )
         else:
             verdict_view(classify(values, model=st.session_state[state.MODEL], lang=lang), lang)

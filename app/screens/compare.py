@@ -51,7 +51,6 @@ def render() -> None:
         if error is not None:
             st.error(
                 plain(_(CANNOT_CLASSIFY).format(message=error.message(lang))),
-                icon=":material/warning:",
             )
         else:
             style()

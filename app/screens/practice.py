@@ -135,7 +135,7 @@ def _start(lang: str) -> None:
         try:
             item = scenario(wanted)
         except UnknownScenarioError:
-            st.error(plain(_(UNKNOWN_SCENARIO).format(id=wanted)), icon=":material/warning:")
+            st.error(plain(_(UNKNOWN_SCENARIO).format(id=wanted)))
         else:
             st.session_state[LEVEL] = item.level
             _new_round(item.level, first=item.id)
@@ -175,10 +175,10 @@ def feedback(item: Scenario, lang: str) -> None:
     record = st.session_state[ANSWERS][-1]
     answer = answer_label(record["answer"], lang)
     if record["right"]:
-        st.success(plain(_(RIGHT).format(answer=answer)), icon=":material/check_circle:")
+        st.success(plain(_(RIGHT).format(answer=answer)))
     else:
         given = answer_label(str(record["given"]), lang) if record["given"] else "—"
-        st.error(plain(_(WRONG).format(given=given, answer=answer)), icon=":material/cancel:")
+        st.error(plain(_(WRONG).format(given=given, answer=answer)))
     st.markdown(f"**{_(WHY)}**")
     st.markdown(plain(verdict.summary))
     facts = item.text(lang).facts
