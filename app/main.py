@@ -39,6 +39,9 @@ PAGES = {
 
 #: Darker captions than Streamlit's default grey, for WCAG AA contrast.
 GLOBAL_STYLE = """<style>
+/* Streamlit's own "Press Enter to apply" hint is English only; the form applies on
+   Enter or when the field loses focus anyway. */
+[data-testid="InputInstructions"] { display: none; }
 [data-testid="stCaptionContainer"], [data-testid="stCaptionContainer"] p {
   color: #4f4f4f !important; opacity: 1 !important;
 }

@@ -77,3 +77,32 @@ def test_the_sample_file_classifies_without_rejections() -> None:
     at.file_uploader(key=batch.UPLOAD).set_value(("contacts.csv", data, "text/csv")).run()
     assert not at.exception
     assert "200 of 200 rows classified; 0 rejected." in page_text(at)
+
+
+def test_nothing_uploaded_is_written_to_disk() -> None:
+    """The upload stays in memory: no file written during the run holds its content."""
+    import os
+    import tempfile
+    import time
+    from pathlib import Path
+
+    marker = f"Zebedee-{time.time_ns()}"
+    data = f"id,name,identified,consent\n1,{marker},true,single\n".encode()
+    started = time.time()
+    at = start("en")
+    at.file_uploader(key=batch.UPLOAD).set_value(("secret.csv", data, "text/csv")).run()
+    assert marker in str(at.dataframe[0].value["name"][0])
+    written = []
+    skip = {".venv", ".git", "site", "node_modules", "__pycache__"}
+    for folder in {Path(tempfile.gettempdir()), ROOT, Path.home()}:
+        for here, dirs, files in os.walk(folder):
+            dirs[:] = [d for d in dirs if d not in skip]
+            for name in files:
+                path = Path(here, name)
+                try:
+                    fresh = path.stat().st_mtime >= started and path.stat().st_size < 10**7
+                    if fresh and marker.encode() in path.read_bytes():
+                        written.append(path)
+                except OSError:
+                    continue
+    assert not written

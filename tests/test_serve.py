@@ -90,3 +90,31 @@ def test_the_icon_font_is_not_preloaded_on_the_app_page(served: str) -> None:
         html = response.read()
     assert server.LAZY_ICON_FONT in html
     assert html.index(server.LAZY_ICON_FONT) < html.index(b'type="module"')
+
+
+def test_ctrl_c_stops_the_site_and_the_app(served: str) -> None:
+    import signal
+    import time
+
+    from conftest import free_port
+
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "classifier", "serve", "--port", str(port)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        cwd=ROOT,
+    )
+    deadline = time.monotonic() + 120
+    while True:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/app/_stcore/health", timeout=2)
+            break
+        except OSError:
+            assert process.poll() is None and time.monotonic() < deadline
+            time.sleep(0.3)
+    process.send_signal(signal.SIGINT)
+    _out, err = process.communicate(timeout=30)
+    assert process.returncode == 0
+    assert b"Traceback" not in err
+    assert server.port_free("127.0.0.1", port)

@@ -50,6 +50,7 @@ BARS = """<style>
  align-items:center;margin:.2rem 0 1rem}
 .fc-count__track{height:1rem;background:#e0e0e0;border-radius:.3rem;overflow:hidden}
 .fc-count__fill{height:100%;background:#283593}
+.fc-count--funnel .fc-count__fill{margin:0 auto}
 .fc-count__value{font-variant-numeric:tabular-nums;color:#1a1a2e}
 </style>"""
 
@@ -65,7 +66,8 @@ def count_chart(title: str, counts: dict[str, int], kind: str, lang: str) -> Non
         for key, n in counts.items()
     )
     st.markdown(f"**{escape(title)}**")
-    st.markdown(f'<div class="fc-count">{rows}</div>', unsafe_allow_html=True)
+    shape = " fc-count--funnel" if kind == "stage" else ""
+    st.markdown(f'<div class="fc-count{shape}">{rows}</div>', unsafe_allow_html=True)
 
 
 def localized_uploader_css(lang: str) -> str:
