@@ -26,6 +26,11 @@ def N_(message: str) -> str:
     return message
 
 
+def NN_(singular: str, plural: str) -> tuple[str, str]:
+    """Mark a message with a plural form."""
+    return (singular, plural)
+
+
 def translations(lang: str) -> NullTranslations:
     """The app's catalog for `lang` (English is the source: no catalog)."""
     return load_translations(lang, package="app")

@@ -14,7 +14,7 @@ from classifier import NEXT_ACTIONS, STAGES, BatchFileError, classify_csv, label
 
 from .. import state
 from ..form import model_selector
-from ..i18n import N_, gettext
+from ..i18n import N_, NN_, gettext, ngettext
 from ..view import plain, style
 
 RESULT = "batch_result"  # (upload id, model, lang) -> BatchResult
@@ -36,11 +36,14 @@ WORKING = N_("Classifying…")
 DONE = N_("{classified} of {total} rows classified; {rejected} rejected.")
 BY_STAGE = N_("Contacts per stage")
 BY_ACTION = N_("Next actions")
-FIRST_ROWS = N_("The first {count} rows")
+FIRST_ROWS = NN_("The first row", "The first {count} rows")
 DOWNLOAD = N_("Download the classified CSV")
 REJECTED = N_("Rejected rows")
 ROW = N_("Row {row}: {error}")
-MORE_REJECTED = N_("…and {count} more: see the error column of the downloaded file.")
+MORE_REJECTED = NN_(
+    "…and one more row: see its error column in the downloaded file.",
+    "…and {count} more rows: see their error column in the downloaded file.",
+)
 UNUSABLE = N_("This file cannot be classified: {message}")
 SHOWN_ROWS = 50
 SHOWN_REJECTED = 100
@@ -151,7 +154,7 @@ def render() -> None:
         on_click="ignore",
     )
     shown = min(SHOWN_ROWS, result.frame.height)
-    st.markdown(f"**{_(FIRST_ROWS).format(count=shown)}**")
+    st.markdown(f"**{ngettext(lang)(*FIRST_ROWS, shown).format(count=shown)}**")
     st.dataframe(result.frame.head(shown), hide_index=True, key="batch_table")
     if result.rejected:
         st.markdown(f"**{_(REJECTED)}**")
@@ -162,4 +165,5 @@ def render() -> None:
             )
         )
         if len(result.rejected) > SHOWN_REJECTED:
-            st.markdown(plain(_(MORE_REJECTED).format(count=len(result.rejected) - SHOWN_REJECTED)))
+            more = len(result.rejected) - SHOWN_REJECTED
+            st.markdown(plain(ngettext(lang)(*MORE_REJECTED, more).format(count=more)))
