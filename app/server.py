@@ -14,6 +14,7 @@ import socket
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("docs", "overrides", "mkdocs.yml")
@@ -99,18 +100,18 @@ LAZY_ICON_FONT = (
 class LazyIconFont:
     """ASGI wrapper: add `LAZY_ICON_FONT` to the head of the app's HTML page."""
 
-    def __init__(self, app):  # type: ignore[no-untyped-def]
+    def __init__(self, app: Any) -> None:
         self.app = app
 
-    async def __call__(self, scope, receive, send):  # type: ignore[no-untyped-def]
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         path = scope.get("path", "")
         if scope["type"] != "http" or any(p in path for p in ("/_stcore/", "/static/", "/media/")):
             await self.app(scope, receive, send)
             return
-        start: dict = {}  # type: ignore[type-arg]
+        start: dict[str, Any] = {}
         body = bytearray()
 
-        async def capture(message):  # type: ignore[no-untyped-def]
+        async def capture(message: dict[str, Any]) -> None:
             if message["type"] == "http.response.start":
                 start.update(message)
                 return

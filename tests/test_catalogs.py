@@ -37,6 +37,10 @@ def test_placeholders_survive_translation() -> None:
                 ids = message.id if isinstance(message.id, tuple) else (message.id,)
                 strings = message.string if isinstance(message.string, tuple) else (message.string,)
                 wanted = set(re.findall(r"\{\w+\}|%\(\w+\)[sr]|%[sr]", ids[-1]))
-                for string in strings:
+                for index, string in enumerate(strings):
                     got = set(re.findall(r"\{\w+\}|%\(\w+\)[sr]|%[sr]", string))
-                    assert got == wanted, (po_path, message.id, string)
+                    if index < len(strings) - 1 and len(ids) > 1:
+                        # A singular form may say "one row" instead of "{count} rows".
+                        assert got <= wanted, (po_path, message.id, string)
+                    else:
+                        assert got == wanted, (po_path, message.id, string)
