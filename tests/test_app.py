@@ -221,3 +221,12 @@ except RuntimeError as error:
     assert not at.exception
     assert at.error[0].value == i18n.gettext("fr")(UNEXPECTED)
     assert at.error[0].value != UNEXPECTED
+
+
+def test_the_link_shown_is_the_address_of_this_verdict() -> None:
+    at = run({"lang": "it", **PROSPECT_LINK})
+    shown = next(str(m.value) for m in at.markdown if str(m.value).startswith("`http"))
+    link = shown.strip("`")
+    assert "\\" not in link and link.split("?")[0].endswith("/app/")
+    query = dict(pair.split("=") for pair in link.split("?")[1].split("&"))
+    assert query == {"lang": "it", **PROSPECT_LINK}

@@ -27,7 +27,7 @@ COPIED = N_("Link copied.")
 COPY_FAILED = N_("Your browser did not allow copying: select the link and copy it by hand.")
 
 COPY_BUTTON = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><style>
-body{{margin:0;font-family:"Source Sans",sans-serif;font-size:16px}}
+body{{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:15px}}
 button{{font:inherit;padding:.35rem .9rem;border:1px solid #8a8a8a;border-radius:.5rem;
  background:#fff;color:#1a1a2e;cursor:pointer}}
 button:focus-visible{{outline:2px solid #283593;outline-offset:2px}}
@@ -53,7 +53,7 @@ def share_link(lang: str) -> None:
     parts = urlsplit(st.context.url or "http://127.0.0.1:8000/")
     link = f"{parts.scheme}://{parts.netloc}/app/?{state.share_query()}"
     st.markdown(f"**{_(SHARE)}**")
-    st.markdown(plain(link))
+    st.markdown(f"`{link}`")  # urlencoded: no backtick can occur inside
     html(
         COPY_BUTTON.format(
             lang=lang,
