@@ -290,3 +290,8 @@ def test_every_relative_link_and_asset_of_the_built_site_resolves(site: Path) ->
             if not (path.is_file() or (path / "index.html").is_file()):
                 broken.append(f"{url} -> {target}")
     assert not broken, broken[:20]
+
+
+def test_the_root_not_found_page_speaks_english(site: Path) -> None:
+    html = (site / "404.html").read_text(encoding="utf-8")
+    assert '<html lang="en"' in html

@@ -99,6 +99,17 @@ def split_index(config: Any, default: str, others: list[str]) -> dict[str, int]:
     return {lang: len(entries) for lang, entries in docs.items()}
 
 
+#: The 404 page as each language's build rendered it: static-i18n writes every
+#: language's 404.html at the site root in turn, so the last language would win.
+NOT_FOUND: dict[str, str] = {}
+
+
+def on_post_template(output: str, template_name: str, config: Any) -> str:
+    if template_name == "404.html":
+        NOT_FOUND[str(config.theme.get("language", "en"))] = output
+    return output
+
+
 # After static-i18n's on_post_build (-100), which builds the other languages and
 # then rewrites the merged index.
 @event_priority(-200)
@@ -106,10 +117,12 @@ def on_post_build(config: Any) -> None:
     plugin = config.plugins.get("i18n")
     if getattr(plugin, "building", False):
         return  # one language's inner build: the outer build splits the merged index
+    default, others = languages(config)
+    if default in NOT_FOUND:  # the root 404 page speaks the default language
+        (Path(config.site_dir) / "404.html").write_text(NOT_FOUND[default], encoding="utf-8")
     path = Path(config.site_dir) / "search" / "search_index.json"
     if not path.is_file():
         return
-    default, others = languages(config)
     counts = split_index(config, default, others)
     log.debug("per-language search indexes: %s", counts)
     empty = [lang for lang, count in counts.items() if count == 0]
