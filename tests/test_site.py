@@ -162,11 +162,12 @@ def test_classifier_page_frames_the_app_in_its_language(site: Path) -> None:
         if page != "classifier":
             continue
         html = path.read_text(encoding="utf-8")
-        match = re.search(
-            r'<iframe class="fc-app__frame" src="([^"]+)" title="([^"]+)" loading="lazy"', html
-        )
-        assert match, path
-        src = match.group(1).replace("&amp;", "&")
+        frame = re.search(r'<iframe class="fc-app__frame"[^>]*>', html)
+        assert frame, path
+        attributes = dict(re.findall(r'([a-z-]+)="([^"]*)"', frame.group(0)))
+        assert attributes["title"] and attributes["loading"] == "lazy"
+        assert attributes["allow"] == "clipboard-write"  # the app's copy-link button
+        src = attributes["src"].replace("&amp;", "&")
         assert src.endswith(f"app/?lang={lang}&embed=true") and not src.startswith(("/", "http"))
         assert (path.parent / src.split("?")[0]).resolve() == (site / "app").resolve()
         assert 'class="fc-app__offline"' in html and "funnel-coach serve" in html
