@@ -96,6 +96,18 @@ def model_selector(lang: str) -> None:
     st.caption(plain(describe_model(st.session_state[state.MODEL], lang)))
 
 
+CANNOT_CLASSIFY = N_("This profile cannot be classified yet: {message}")
+
+
+def classifiable(lang: str) -> dict[str, Any] | None:
+    """The stated profile, or None after saying (in `lang`) why it cannot be classified."""
+    values, error = state.checked_profile()
+    if error is None:
+        return values
+    st.error(plain(gettext(lang)(CANNOT_CLASSIFY).format(message=error.message(lang))))
+    return None
+
+
 def link_problems(lang: str) -> None:
     """Say, in the learner's language, which values of the link were set aside."""
     _ = gettext(lang)

@@ -94,22 +94,16 @@ def _steps(kind: str, values: tuple[str, ...], current: str, lang: str, css: str
     return f'<ol class="{css}">{"".join(items)}</ol>'
 
 
-def funnel(verdict: Verdict, lang: str) -> None:
+def steps(verdict: Verdict, kind: str, lang: str) -> None:
+    """The funnel (kind "stage") or the journey (kind "phase"), current step marked."""
     _ = gettext(lang)
-    st.markdown(f"**{_(FUNNEL_TITLE)}**")
-    st.markdown(
-        _steps("stage", STAGES, verdict.stage, lang, "fc-funnel", _(YOU_ARE_HERE)),
-        unsafe_allow_html=True,
+    title, values, current, css, mark = (
+        (FUNNEL_TITLE, STAGES, verdict.stage, "fc-funnel", YOU_ARE_HERE)
+        if kind == "stage"
+        else (JOURNEY_TITLE, PHASES, verdict.phase, "fc-journey", CURRENT_PHASE)
     )
-
-
-def journey(verdict: Verdict, lang: str) -> None:
-    _ = gettext(lang)
-    st.markdown(f"**{_(JOURNEY_TITLE)}**")
-    st.markdown(
-        _steps("phase", PHASES, verdict.phase, lang, "fc-journey", _(CURRENT_PHASE)),
-        unsafe_allow_html=True,
-    )
+    st.markdown(f"**{_(title)}**")
+    st.markdown(_steps(kind, values, current, lang, css, _(mark)), unsafe_allow_html=True)
 
 
 def bar(name: str, value: int, maximum: int) -> str:
@@ -167,8 +161,8 @@ def verdict_view(verdict: Verdict, lang: str) -> None:
         badges(verdict, lang)
         if verdict.out_of_target:
             st.warning(_(OUT_OF_TARGET))
-        funnel(verdict, lang)
-        journey(verdict, lang)
+        steps(verdict, "stage", lang)
+        steps(verdict, "phase", lang)
         scores(verdict, lang)
         criteria(verdict, lang)
         st.markdown(f"**{_(MISSING)}**")

@@ -9,16 +9,15 @@ import streamlit as st
 from classifier import classify
 
 from .. import state
-from ..form import link_problems, model_selector, profile_form
+from ..form import classifiable, link_problems, model_selector, profile_form
 from ..i18n import N_, gettext
-from ..view import plain, verdict_view
+from ..view import verdict_view
 
 TITLE = N_("Classify a contact")
 INTRO = N_(
     "Describe a contact with what you know; leave the rest unknown. The verdict updates as you "
     "go and says which criteria are met, which are not, and what to do next."
 )
-CANNOT_CLASSIFY = N_("This profile cannot be classified yet: {message}")
 SHARE = N_("Link to this verdict")
 
 
@@ -76,12 +75,8 @@ def render() -> None:
         model_selector(lang)
         profile_form(lang)
     with right:
-        values, error = state.checked_profile()
-        if error is not None:
-            st.error(
-                plain(_(CANNOT_CLASSIFY).format(message=error.message(lang))),
-            )
-        else:
+        values = classifiable(lang)
+        if values is not None:
             verdict_view(classify(values, model=st.session_state[state.MODEL], lang=lang), lang)
     state.publish()
     share_link(lang)

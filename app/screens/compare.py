@@ -10,9 +10,9 @@ import streamlit as st
 from classifier import classify, label, models
 
 from .. import state
-from ..form import link_problems, profile_form
+from ..form import classifiable, link_problems, profile_form
 from ..i18n import N_, gettext
-from ..view import plain, style
+from ..view import style
 
 TITLE = N_("Compare the models")
 INTRO = N_(
@@ -26,7 +26,6 @@ DECIDES = N_("What decides")
 NEXT_ACTION = N_("Next action")
 CAPTION = N_("The profile under each model")
 ALL_MET = N_("every criterion met")
-CANNOT_CLASSIFY = N_("This profile cannot be classified yet: {message}")
 SAME = N_("Every model gives the same stage for this profile.")
 DIFFERENT = N_("The models disagree: look at the “What decides” column to see why.")
 
@@ -47,12 +46,8 @@ def render() -> None:
     with left:
         profile_form(lang)
     with right:
-        values, error = state.checked_profile()
-        if error is not None:
-            st.error(
-                plain(_(CANNOT_CLASSIFY).format(message=error.message(lang))),
-            )
-        else:
+        values = classifiable(lang)
+        if values is not None:
             style()
             st.markdown(STYLE, unsafe_allow_html=True)
             verdicts = [classify(values, model=m, lang=lang) for m in models()]
