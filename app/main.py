@@ -22,18 +22,13 @@ BATCH = N_("Batch")
 LANGUAGE = N_("Language")
 BAD_LANG = N_("Unsupported language “{lang}” in the link; supported languages: {languages}.")
 
-TITLES = {
-    "classify": classify.TITLE,
-    "compare": compare.TITLE,
-    "practice": practice.TITLE,
-    "batch": batch.TITLE,
-}
-# No icons: Streamlit draws them with a 375 kB icon font, a third of the first load.
+# Slug: (render, navigation label, page heading). No icons: Streamlit draws them
+# with a 375 kB icon font, a third of the first load.
 PAGES = {
-    "classify": (classify.render, CLASSIFY),
-    "compare": (compare.render, COMPARE),
-    "practice": (practice.render, PRACTICE),
-    "batch": (batch.render, BATCH),
+    "classify": (classify.render, CLASSIFY, classify.TITLE),
+    "compare": (compare.render, COMPARE, compare.TITLE),
+    "practice": (practice.render, PRACTICE, practice.TITLE),
+    "batch": (batch.render, BATCH, batch.TITLE),
 }
 
 
@@ -60,14 +55,15 @@ def main() -> None:
             url_path=slug,
             default=(slug == requested) or (requested not in PAGES and slug == "classify"),
         )
-        for slug, (render, title) in PAGES.items()
+        for slug, (render, title, _heading) in PAGES.items()
     ]
     navigation = st.navigation(pages, position="top")
     st.markdown(GLOBAL_STYLE, unsafe_allow_html=True)
     heading, picker = st.columns([5, 1], vertical_alignment="bottom")
     with heading:
-        current = {_(title): slug for slug, (_render, title) in PAGES.items()}
-        st.title(_(TITLES[current.get(navigation.title, "classify")]), anchor=False)
+        # st.navigation hands back one of the pages given to it.
+        _render, _label, title = PAGES[list(PAGES)[pages.index(navigation)]]
+        st.title(_(title), anchor=False)
     with picker:
         st.selectbox(
             _(LANGUAGE),

@@ -64,7 +64,14 @@ def served() -> Iterator[str]:
         fcntl.flock(lock, fcntl.LOCK_EX)
         if server.site_is_stale():
             server.build_site()
-    port = free_port()
+    process, url = start_server(free_port())
+    yield url
+    process.terminate()
+    process.wait(timeout=20)
+
+
+def start_server(port: int, timeout: float = 180) -> tuple[subprocess.Popen[bytes], str]:
+    """Start `funnel-coach serve` and return once the site and the app both answer."""
     process = subprocess.Popen(
         [sys.executable, "-m", "classifier", "serve", "--port", str(port)],
         stdout=subprocess.PIPE,
@@ -72,20 +79,17 @@ def served() -> Iterator[str]:
         cwd=ROOT,
     )
     url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 180
+    deadline = time.monotonic() + timeout
     while True:
         try:
             urllib.request.urlopen(url, timeout=2)
             urllib.request.urlopen(url + "app/_stcore/health", timeout=2)
-            break
+            return process, url
         except OSError:
             if process.poll() is not None or time.monotonic() > deadline:
                 process.kill()
                 raise AssertionError(process.stderr.read().decode()) from None  # type: ignore[union-attr]
             time.sleep(0.3)
-    yield url
-    process.terminate()
-    process.wait(timeout=20)
 
 
 CHROMIUM_ARGS = [

@@ -94,25 +94,11 @@ def test_the_icon_font_is_not_preloaded_on_the_app_page(served: str) -> None:
 
 def test_ctrl_c_stops_the_site_and_the_app(served: str) -> None:
     import signal
-    import time
 
-    from conftest import free_port
+    from conftest import free_port, start_server
 
     port = free_port()
-    process = subprocess.Popen(
-        [sys.executable, "-m", "classifier", "serve", "--port", str(port)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        cwd=ROOT,
-    )
-    deadline = time.monotonic() + 120
-    while True:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/app/_stcore/health", timeout=2)
-            break
-        except OSError:
-            assert process.poll() is None and time.monotonic() < deadline
-            time.sleep(0.3)
+    process, _url = start_server(port, timeout=120)
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 0
