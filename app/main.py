@@ -10,6 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from app import state
+from app.chrome import marker
 from app.i18n import LANGUAGES, N_, NATIVE_NAMES, gettext
 from app.screens import batch, classify, compare, practice
 from app.view import plain
@@ -58,7 +59,7 @@ def main() -> None:
         for slug, (render, title, _heading) in PAGES.items()
     ]
     navigation = st.navigation(pages, position="top")
-    st.markdown(GLOBAL_STYLE, unsafe_allow_html=True)
+    st.markdown(GLOBAL_STYLE + marker(lang), unsafe_allow_html=True)
     heading, picker = st.columns([5, 1], vertical_alignment="bottom")
     with heading:
         # st.navigation hands back one of the pages given to it.

@@ -97,11 +97,12 @@ LAZY_ICON_FONT = (
 )
 
 
-class LazyIconFont:
-    """ASGI wrapper: add `LAZY_ICON_FONT` to the head of the app's HTML page."""
+class HeadScripts:
+    """ASGI wrapper: add scripts to the head of the app's HTML page."""
 
-    def __init__(self, app: Any) -> None:
+    def __init__(self, app: Any, scripts: bytes) -> None:
         self.app = app
+        self.scripts = scripts
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         path = scope.get("path", "")
@@ -123,9 +124,7 @@ class LazyIconFont:
             ]
             html = any(k.lower() == b"content-type" and b"text/html" in v for k, v in headers)
             data = (
-                bytes(body).replace(b"<head>", b"<head>" + LAZY_ICON_FONT, 1)
-                if html
-                else bytes(body)
+                bytes(body).replace(b"<head>", b"<head>" + self.scripts, 1) if html else bytes(body)
             )
             headers.append((b"content-length", str(len(data)).encode()))
             await send({**start, "headers": headers})
@@ -147,6 +146,7 @@ def create_app(site: Path, *, with_app: bool = True):  # type: ignore[no-untyped
     if with_app:
         import streamlit as st
 
+        from .chrome import head_script
         from .errors import on_script_error
 
         configure_streamlit()
@@ -156,7 +156,8 @@ def create_app(site: Path, *, with_app: bool = True):  # type: ignore[no-untyped
         async def to_app(_request):  # type: ignore[no-untyped-def]
             return RedirectResponse("/app/", status_code=308)
 
-        routes += [Route("/app", to_app), Mount("/app", app=LazyIconFont(st_app))]
+        app = HeadScripts(st_app, LAZY_ICON_FONT + head_script())
+        routes += [Route("/app", to_app), Mount("/app", app=app)]
     routes.append(Mount("/", app=StaticFiles(directory=site, html=True)))
     return Starlette(
         routes=routes,

@@ -81,6 +81,7 @@ from babel.numbers import format_decimal
 
 from ._csvio import (
     HEAD_BYTES,
+    VERDICT_COLUMNS,
     WARNING_MESSAGES,
     BatchFileError,
     Layout,
@@ -146,6 +147,11 @@ class BatchResult:
     @property
     def classified(self) -> int:
         return self.total - len(self.rejected)
+
+    @property
+    def input_columns(self) -> list[str]:
+        """The input's own columns, the ones before the verdict."""
+        return self.frame.columns[: self.frame.width - len(VERDICT_COLUMNS)]
 
 
 @dataclass(slots=True)

@@ -52,9 +52,25 @@ def test_upload_classifies_and_shows_counts_table_and_rejections() -> None:
         str(m.value) for m in at.markdown if "fc-count" in str(m.value) and "<div" in m.value
     )
     assert label("stage", "prospect", lang) in chart and label("stage", "customer", lang) in chart
-    frame = at.dataframe[0].value
+    frame = at.table[0].value
     assert list(frame["Name"]) == ["Ana", "Bruno", "Carla", "Dora"]
-    assert list(frame["stage"])[:2] == ["prospect", "stranger"]
+    # Who, then the verdict in words: the profile fields are left to the download.
+    assert list(frame.columns) == [
+        "id",
+        "Name",
+        "company",
+        _("Stage"),
+        _("Temperature"),
+        _("Next action"),
+        _("What is missing for the next stage"),
+        _("Why it was rejected"),
+    ]
+    stages = [label("stage", s, lang) for s in ("prospect", "stranger")]
+    assert list(frame[_("Stage")])[:3] == [*stages, ""]
+    assert "maybe" in frame[_("Why it was rejected")][2]
+    # Cells are text, never Markdown: each one is escaped and shows as typed.
+    assert frame["company"][1] == '=HYPERLINK\\("x"\\)'
+    assert frame["company"][1].replace("\\", "") == '=HYPERLINK("x")'
     download = at.get("download_button")[0]
     assert download.label == _(batch.DOWNLOAD)
 
@@ -91,7 +107,8 @@ def test_nothing_uploaded_is_written_to_disk() -> None:
     started = time.time()
     at = start("en")
     at.file_uploader(key=batch.UPLOAD).set_value(("secret.csv", data, "text/csv")).run()
-    assert marker in str(at.dataframe[0].value["name"][0])
+    assert marker in str(at.table[0].value["name"][0]).replace("\\", "")
+    assert "Why it was rejected" not in at.table[0].value.columns
     written = []
     skip = {".venv", ".git", "site", "node_modules", "__pycache__"}
     for folder in {Path(tempfile.gettempdir()), ROOT, Path.home()}:

@@ -10,7 +10,7 @@ import pytest
 
 from app.i18n import gettext
 from classifier import label
-from tests.conftest import LANGS
+from tests.conftest import LANGS, ROOT
 
 pytestmark = pytest.mark.browser
 
@@ -103,7 +103,8 @@ def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it
 
     # The copy control puts the link on the clipboard.
     page.context.grant_permissions(["clipboard-read", "clipboard-write"], origin=served.rstrip("/"))
-    copy = page.frame_locator("iframe[title='st.iframe'], iframe").last
+    # The control's frame is named in the page's language (its accessible name).
+    copy = page.frame_locator(f"iframe[title='{_('Copy the link')}']")
     copy.get_by_role("button", name=_("Copy the link")).click()
     copy.get_by_role("status").get_by_text(_("Link copied.")).wait_for()
     link = page.evaluate("navigator.clipboard.readText()")
@@ -219,7 +220,6 @@ def test_a_practice_round_in_spanish_with_the_keyboard(served: str, page: Any) -
 
 
 def test_uploading_a_csv_shows_counts_and_offers_the_download(served: str, page: Any) -> None:
-    from tests.conftest import ROOT
 
     lang = "fr"
     _ = gettext(lang)
@@ -246,3 +246,89 @@ def test_uploading_a_csv_shows_counts_and_offers_the_download(served: str, page:
         v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
     ]
     assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+
+
+#: Every attribute a screen reader may announce, and every text node.
+SHOWN_WORDS = """() => {
+  const words = [];
+  for (const element of document.querySelectorAll("body *")) {
+    for (const name of ["aria-label", "placeholder", "title"]) {
+      const value = element.getAttribute(name);
+      if (value) words.push(value.trim());
+    }
+  }
+  const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  while (walker.nextNode()) {
+    const text = walker.currentNode.data.trim();
+    if (text) words.push(text);
+  }
+  return words;
+}"""
+
+
+def streamlit_english(words: list[str]) -> list[str]:
+    """The words that are Streamlit's own English ones (see app/chrome.py)."""
+    import re
+
+    from app.chrome import STRINGS
+
+    patterns = [
+        re.compile("^" + ".+".join(map(re.escape, re.split(r"\{\w+\}", s))) + "$", re.S)
+        for s in STRINGS
+    ]
+    return [w for w in words if any(p.match(w) for p in patterns)]
+
+
+def test_streamlit_own_words_follow_the_page_language(served: str, page: Any) -> None:
+    from app.chrome import table
+
+    lang = "fr"
+    words = table()[lang]
+    # Classify, with its tabs, number inputs, help buttons and selectors.
+    page.goto(f"{served}app/?lang={lang}&identified=true&consent=single")
+    page.locator(STARTED).wait_for()
+    settle(page)
+    assert page.evaluate("document.documentElement.lang") == lang
+    shown = page.evaluate(SHOWN_WORDS)
+    assert not streamlit_english(shown), streamlit_english(shown)
+    assert words["App pages"] in shown and words["Increment"] in shown
+    assert any(w.startswith(words["Help for {label}"].split("{")[0]) for w in shown)
+    # The skip link, the first thing the keyboard reaches.
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent") == words["Skip to main content"]
+
+    # Batch, after an upload: the uploader's button, limit and file controls.
+    page.goto(f"{served}app/?page=batch&lang={lang}")
+    page.locator(STARTED).wait_for()
+    assert words["Upload"] in page.locator("[data-testid=stFileUploaderDropzone]").inner_text()
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+        str(ROOT / "examples" / "contacts.csv")
+    )
+    page.locator("[data-testid=stAlertContentSuccess]").wait_for()
+    settle(page)
+    shown = page.evaluate(SHOWN_WORDS)
+    assert not streamlit_english(shown), streamlit_english(shown)
+    assert words["Remove {name}"].replace("{name}", "contacts.csv") in shown
+
+    # Switching the language in the app switches Streamlit's words and <html lang>.
+    page.goto(f"{served}app/?lang={lang}")
+    page.locator(STARTED).wait_for()
+    settle(page)
+    page.get_by_label(gettext(lang)("Language")).click()
+    page.get_by_role("option", name="Português").click()
+    page.wait_for_function("document.documentElement.lang === 'pt'")
+    settle(page)
+    shown = page.evaluate(SHOWN_WORDS)
+    assert table()["pt"]["App pages"] in shown and words["App pages"] not in shown
+    assert not streamlit_english(shown), streamlit_english(shown)
+
+
+def test_english_pages_keep_streamlit_words_and_say_they_are_english(
+    served: str, page: Any
+) -> None:
+    page.goto(f"{served}app/?lang=en")
+    page.locator(STARTED).wait_for()
+    settle(page)
+    assert page.evaluate("document.documentElement.lang") == "en"
+    shown = page.evaluate(SHOWN_WORDS)
+    assert "App pages" in shown and "Increment" in shown

@@ -6,11 +6,21 @@ hands the bytes to `classify_csv`, and nothing is written to disk or logged.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from html import escape
 
+import polars as pl
 import streamlit as st
 
-from classifier import NEXT_ACTIONS, STAGES, BatchFileError, classify_csv, label
+from classifier import (
+    FIELDS,
+    NEXT_ACTIONS,
+    STAGES,
+    BatchFileError,
+    BatchResult,
+    classify_csv,
+    label,
+)
 
 from .. import state
 from ..form import model_selector
@@ -29,7 +39,6 @@ INTRO = N_(
 )
 UPLOAD_LABEL = N_("CSV file of contacts")
 LIMIT = N_("At most {size} MB, UTF-8 text, .csv")
-BROWSE = N_("Choose a file")
 SAMPLE = N_("No file at hand? Try the sample of 200 invented contacts: {link}.")
 SAMPLE_LINK = N_("download contacts.csv")
 WORKING = N_("Classifying…")
@@ -45,7 +54,14 @@ MORE_REJECTED = NN_(
     "…and {count} more rows: see their error column in the downloaded file.",
 )
 UNUSABLE = N_("This file cannot be classified: {message}")
-SHOWN_ROWS = 50
+SHOWN_ROWS = 20
+OWN_COLUMNS = 3
+STAGE = N_("Stage")
+TEMPERATURE = N_("Temperature")
+NEXT_ACTION = N_("Next action")
+MISSING = N_("What is missing for the next stage")
+PROBLEM = N_("Why it was rejected")
+
 SHOWN_REJECTED = 100
 
 BARS = """<style>
@@ -73,22 +89,38 @@ def count_chart(title: str, counts: dict[str, int], kind: str, lang: str) -> Non
     st.markdown(f'<div class="fc-count{shape}">{rows}</div>', unsafe_allow_html=True)
 
 
-def localized_uploader_css(lang: str) -> str:
-    """Streamlit's drop zone speaks English only: replace its words with ours."""
+def preview(result: BatchResult, rows: int, lang: str) -> pl.DataFrame:
+    """The first rows as a learner reads them: who, then the verdict in words.
+
+    The contact's own columns (id, name, company…) stay as typed; the profile
+    fields are left to the download. Every cell goes through `plain`, since
+    st.table reads cells as Markdown.
+    """
     _ = gettext(lang)
+    frame = result.frame.head(rows)
+    fields = {field.name for field in FIELDS}
+    own = [c for c in result.input_columns if c not in fields][:OWN_COLUMNS]
 
-    def css_text(text: str) -> str:
-        return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    def words(kind: str) -> Callable[[str | None], str]:
+        return lambda value: label(kind, value, lang) if value else ""
 
-    zone = '[data-testid="stFileUploaderDropzone"]'
-    return f"""<style>
-{zone} button [data-testid="stMarkdownContainer"] p {{ font-size: 0; }}
-{zone} button [data-testid="stMarkdownContainer"] p::after {{
-  content: {css_text(_(BROWSE))}; font-size: .875rem; }}
-{zone} [data-testid="stFileUploaderDropzoneInstructions"] span {{ font-size: 0; }}
-{zone} [data-testid="stFileUploaderDropzoneInstructions"] span::after {{
-  content: {css_text(_(LIMIT).format(size=MAX_MB))}; font-size: .875rem; color: #4f4f4f; }}
-</style>"""
+    shown: dict[str, tuple[str, Callable[[str | None], str]]] = {
+        **{c: (c, lambda value: value or "") for c in own},
+        "stage": (_(STAGE), words("stage")),
+        "temperature": (_(TEMPERATURE), words("temperature")),
+        "next_action": (_(NEXT_ACTION), words("next_action")),
+        "missing": (_(MISSING), lambda value: value or ""),
+        "error": (_(PROBLEM), lambda value: value or ""),
+    }
+    if frame["error"].null_count() == frame.height:
+        del shown["error"]
+    text = frame.select(list(shown)).cast(pl.String)
+    return pl.DataFrame(
+        {
+            plain(header): [plain(show(value)) for value in text[column]]
+            for column, (header, show) in shown.items()
+        }
+    )
 
 
 def render() -> None:
@@ -99,10 +131,11 @@ def render() -> None:
     sample = "../assets/examples/contacts.csv"
     st.markdown(_(SAMPLE).format(link=f"[{_(SAMPLE_LINK)}]({sample})"))
     model_selector(lang)
-    st.markdown(localized_uploader_css(lang) + BARS, unsafe_allow_html=True)
+    st.markdown(BARS, unsafe_allow_html=True)
     upload = st.file_uploader(
         _(UPLOAD_LABEL),
-        type=["csv", "txt"],
+        # No `type=`: Streamlit would refuse other files with an English message;
+        # classify_csv refuses what is not text in the learner's language.
         key=UPLOAD,
         help=_(LIMIT).format(size=MAX_MB),
         max_upload_size=MAX_MB,
@@ -155,7 +188,9 @@ def render() -> None:
     )
     shown = min(SHOWN_ROWS, result.frame.height)
     st.markdown(f"**{ngettext(lang)(*FIRST_ROWS, shown).format(count=shown)}**")
-    st.dataframe(result.frame.head(shown), hide_index=True, key="batch_table")
+    # A plain table: real table semantics for screen readers, and none of the
+    # data grid's English-only menus.
+    st.table(preview(result, shown, lang), hide_index=True)
     if result.rejected:
         st.markdown(f"**{_(REJECTED)}**")
         st.markdown(

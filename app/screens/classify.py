@@ -45,15 +45,13 @@ def share_link(lang: str) -> None:
     """The address that reproduces this verdict, and a button that copies it."""
     import json
 
-    from streamlit.components.v1 import html
-
     _ = gettext(lang)
     # The app always lives at /app/ of the origin that serves it.
     parts = urlsplit(st.context.url or "http://127.0.0.1:8000/")
     link = f"{parts.scheme}://{parts.netloc}/app/?{state.share_query()}"
     st.markdown(f"**{_(SHARE)}**")
     st.markdown(f"`{link}`")  # urlencoded: no backtick can occur inside
-    html(
+    st.iframe(
         COPY_BUTTON.format(
             lang=lang,
             copy=_(COPY),
@@ -62,6 +60,7 @@ def share_link(lang: str) -> None:
             failed=json.dumps(_(COPY_FAILED)),
         ),
         height=48,
+        alt=_(COPY),
     )
 
 

@@ -1,0 +1,99 @@
+// Streamlit's own English words, in the page's language. See app/chrome.py.
+// TABLE is {lang: {english: translation}}; "{name}" marks the part Streamlit fills in.
+(() => {
+  const TABLE = __TABLE__;
+  const root = document.documentElement;
+  const ATTRIBUTES = ["aria-label", "placeholder", "title"];
+  const SLOT = /\{\w+\}/;
+
+  // Any language's wording, back to the English it stands for.
+  const quote = (text) => text.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&");
+  const patterns = [];
+  for (const words of Object.values(TABLE)) {
+    for (const [english, shown] of Object.entries(words)) {
+      const [before, after] = shown.split(SLOT);
+      const slotted = after !== undefined;
+      const source = slotted ? quote(before) + "(.+)" + quote(after) : quote(shown);
+      patterns.push([new RegExp("^" + source + "$", "s"), english, slotted]);
+    }
+  }
+
+  // The page's language: the app's marker, else ?lang=, else the browser's.
+  const pick = () => {
+    const marker = document.querySelector("[data-fc-lang]");
+    const said = marker && marker.dataset.fcLang;
+    if (said && TABLE[said]) return said;
+    const asked = new URLSearchParams(location.search).get("lang");
+    if (asked && TABLE[asked]) return asked;
+    for (const tag of navigator.languages || []) {
+      const base = tag.slice(0, 2).toLowerCase();
+      if (TABLE[base]) return base;
+    }
+    return "en";
+  };
+  let lang = pick();
+
+  // The text in `lang`, or null when there is nothing to change.
+  const translate = (value) => {
+    const text = value.trim();
+    if (!text || text.length > 200) return null;
+    for (const [pattern, english, slotted] of patterns) {
+      const match = pattern.exec(text);
+      if (!match) continue;
+      let out = TABLE[lang][english];
+      if (slotted) out = out.replace(SLOT, () => match[1]);
+      return out === text ? null : value.replace(text, () => out);
+    }
+    return null;
+  };
+
+  // The app's own words live in Markdown containers: leave them alone, except
+  // the upload button's, which is Streamlit's.
+  const ours = (element) => {
+    const markdown = element.closest('[data-testid="stMarkdownContainer"]');
+    return !!markdown && !markdown.closest('[data-testid="stFileUploaderDropzone"]');
+  };
+
+  const fix = (node) => {
+    if (node.nodeType === Node.TEXT_NODE) {
+      const parent = node.parentElement;
+      if (!parent || /^(SCRIPT|STYLE)$/.test(parent.nodeName) || ours(parent)) return;
+      const out = translate(node.data);
+      if (out !== null) node.data = out;
+    } else if (node.nodeType === Node.ELEMENT_NODE) {
+      for (const name of ATTRIBUTES) {
+        const value = node.getAttribute(name);
+        const out = value && translate(value);
+        if (out) node.setAttribute(name, out);
+      }
+    }
+  };
+
+  const walk = (start) => {
+    fix(start);
+    if (start.nodeType !== Node.ELEMENT_NODE) return;
+    const walker = document.createTreeWalker(start, NodeFilter.SHOW_ELEMENT | NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) fix(walker.currentNode);
+  };
+
+  root.lang = lang;
+  new MutationObserver((mutations) => {
+    const now = pick();
+    if (root.lang !== now) root.lang = now;
+    if (now !== lang) {
+      lang = now;
+      walk(document.body);
+      return;
+    }
+    for (const mutation of mutations) {
+      if (mutation.type === "childList") mutation.addedNodes.forEach(walk);
+      else fix(mutation.target);
+    }
+  }).observe(root, {
+    subtree: true,
+    childList: true,
+    characterData: true,
+    attributes: true,
+    attributeFilter: ATTRIBUTES.concat(["data-fc-lang"]),
+  });
+})();
