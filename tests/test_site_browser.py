@@ -170,3 +170,21 @@ def test_axe_with_search_results_open(served: str, browser: Any, scheme: str) ->
     problems = serious(Axe().run(page))
     context.close()
     assert not problems, problems
+
+
+def test_a_dark_system_gets_the_dark_palette_before_any_script_loads(
+    served: str, browser: Any
+) -> None:
+    """No light flash on a first visit: the inline script picks the palette.
+
+    Material's bundle, which would otherwise apply it once loaded, is blocked here.
+    """
+    context = browser.new_context(color_scheme="dark")
+    context.route("**/assets/javascripts/bundle.*", lambda route: route.abort())
+    page = context.new_page()
+    page.goto(url(served, "pt", "consent"))
+    assert page.evaluate("document.body.dataset.mdColorScheme") == "slate"
+    background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+    context.close()
+    red, green, blue = (int(n) for n in background[4:-1].split(",")[:3])
+    assert max(red, green, blue) < 80, background
