@@ -79,25 +79,11 @@ OPTION = {True: "Yes", False: "No"}  # the radio's English labels for budget yes
 TAB = "Fit and capacity"  # the form tab that holds field_budget
 
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
+# The test suite's Chromium flags and free-port helper: one copy of each.
+sys.path.insert(0, str(ROOT))
+from tests.conftest import CHROMIUM_ARGS, free_port  # noqa: E402
 
 # --------------------------------------------------------------------------- helpers
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def percentile(values: Sequence[float], q: float) -> float:
