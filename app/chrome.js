@@ -7,14 +7,18 @@
   const SLOT = /\{\w+\}/;
 
   // Any language's wording, back to the English it stands for.
+  // A slot holds a file size, or (on a button's label only) any text: a file
+  // the learner named "Remove duplicates.csv" keeps its name.
+  const SIZE = "(\\d[\\d.,]*\\s?[KMGT]?B)";
   const quote = (text) => text.replace(/[.*+?^$()|[\]\\{}]/g, "\\$&");
   const patterns = [];
   for (const words of Object.values(TABLE)) {
     for (const [english, shown] of Object.entries(words)) {
+      const slot = SLOT.exec(english);
       const [before, after] = shown.split(SLOT);
-      const slotted = after !== undefined;
-      const source = slotted ? quote(before) + "(.+)" + quote(after) : quote(shown);
-      patterns.push([new RegExp("^" + source + "$", "s"), english, slotted]);
+      const any = slot !== null && slot[0] !== "{size}";
+      const source = slot ? quote(before) + (any ? "(.+)" : SIZE) + quote(after) : quote(shown);
+      patterns.push([new RegExp("^" + source + "$", "s"), english, slot !== null, any]);
     }
   }
 
@@ -33,11 +37,13 @@
   };
   let lang = pick();
 
-  // The text in `lang`, or null when there is nothing to change.
-  const translate = (value) => {
+  // The text in `lang`, or null when there is nothing to change. `onButton`:
+  // the value is a button's aria-label.
+  const translate = (value, onButton) => {
     const text = value.trim();
     if (!text || text.length > 200) return null;
-    for (const [pattern, english, slotted] of patterns) {
+    for (const [pattern, english, slotted, any] of patterns) {
+      if (any && !onButton) continue;
       const match = pattern.exec(text);
       if (!match) continue;
       let out = TABLE[lang][english];
@@ -58,12 +64,13 @@
     if (node.nodeType === Node.TEXT_NODE) {
       const parent = node.parentElement;
       if (!parent || /^(SCRIPT|STYLE)$/.test(parent.nodeName) || ours(parent)) return;
-      const out = translate(node.data);
+      const out = translate(node.data, false);
       if (out !== null) node.data = out;
     } else if (node.nodeType === Node.ELEMENT_NODE) {
+      const button = node.nodeName === "BUTTON" || node.getAttribute("role") === "button";
       for (const name of ATTRIBUTES) {
         const value = node.getAttribute(name);
-        const out = value && translate(value);
+        const out = value && translate(value, button && name === "aria-label");
         if (out) node.setAttribute(name, out);
       }
     }
