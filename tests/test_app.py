@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import pytest
@@ -225,8 +226,8 @@ except RuntimeError as error:
 
 def test_the_link_shown_is_the_address_of_this_verdict() -> None:
     at = run({"lang": "it", **PROSPECT_LINK})
-    shown = next(str(m.value) for m in at.markdown if str(m.value).startswith("`http"))
-    link = shown.strip("`")
+    shown = next(str(m.value) for m in at.markdown if ">http" in str(m.value))
+    link = html.unescape(shown.split(">", 1)[1].split("<", 1)[0])
     assert "\\" not in link and link.split("?")[0].endswith("/app/")
     query = dict(pair.split("=") for pair in link.split("?")[1].split("&"))
     assert query == {"lang": "it", **PROSPECT_LINK}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from html import escape
 from urllib.parse import urlsplit
 
 import streamlit as st
@@ -41,6 +42,12 @@ document.getElementById("copy").addEventListener("click", async () => {{
 </script></body></html>"""
 
 
+SHARE_STYLE = (
+    "overflow-wrap:anywhere;font-size:.9rem;margin:0;padding:.4rem .6rem;"
+    "background:#f0f2f6;border-radius:.3rem;color:#1a1a2e"
+)
+
+
 def share_link(lang: str) -> None:
     """The address that reproduces this verdict, and a button that copies it."""
     import json
@@ -50,7 +57,11 @@ def share_link(lang: str) -> None:
     parts = urlsplit(st.context.url or "http://127.0.0.1:8000/")
     link = f"{parts.scheme}://{parts.netloc}/app/?{state.share_query()}"
     st.markdown(f"**{_(SHARE)}**")
-    st.markdown(f"`{link}`")  # urlencoded: no backtick can occur inside
+    # Plain text, not inline code: the monospace font alone would weigh 90 kB.
+    st.markdown(
+        f'<p style="{SHARE_STYLE}">{escape(link)}</p>',
+        unsafe_allow_html=True,
+    )
     st.iframe(
         COPY_BUTTON.format(
             lang=lang,
