@@ -56,6 +56,7 @@ OUT_OF_TARGET = N_(
     "Out of target: this contact does not match the focus target, so effort is better spent "
     "elsewhere."
 )
+STAGE = N_("Stage")
 TEMPERATURE = N_("Temperature")
 CRITERIA = N_("Criteria")
 VERDICT = N_("Verdict")

@@ -6,7 +6,6 @@ hands the bytes to `classify_csv`, and nothing is written to disk or logged.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from html import escape
 
 import polars as pl
@@ -25,7 +24,7 @@ from classifier import (
 from .. import state
 from ..form import model_selector
 from ..i18n import N_, NN_, gettext, ngettext
-from ..view import plain, style
+from ..view import MISSING, NEXT_ACTION, STAGE, TEMPERATURE, plain, style
 
 RESULT = "batch_result"  # (upload id, model, lang) -> BatchResult
 UPLOAD = "batch_upload"
@@ -56,12 +55,9 @@ MORE_REJECTED = NN_(
 UNUSABLE = N_("This file cannot be classified: {message}")
 SHOWN_ROWS = 20
 OWN_COLUMNS = 3
-STAGE = N_("Stage")
-TEMPERATURE = N_("Temperature")
-NEXT_ACTION = N_("Next action")
-MISSING = N_("What is missing for the next stage")
 PROBLEM = N_("Why it was rejected")
-
+#: Verdict columns whose values are ids, shown as the label in the learner's words.
+LABELLED = ("stage", "temperature", "next_action")
 SHOWN_REJECTED = 100
 
 BARS = """<style>
@@ -100,25 +96,25 @@ def preview(result: BatchResult, rows: int, lang: str) -> pl.DataFrame:
     frame = result.frame.head(rows)
     fields = {field.name for field in FIELDS}
     own = [c for c in result.input_columns if c not in fields][:OWN_COLUMNS]
-
-    def words(kind: str) -> Callable[[str | None], str]:
-        return lambda value: label(kind, value, lang) if value else ""
-
-    shown: dict[str, tuple[str, Callable[[str | None], str]]] = {
-        **{c: (c, lambda value: value or "") for c in own},
-        "stage": (_(STAGE), words("stage")),
-        "temperature": (_(TEMPERATURE), words("temperature")),
-        "next_action": (_(NEXT_ACTION), words("next_action")),
-        "missing": (_(MISSING), lambda value: value or ""),
-        "error": (_(PROBLEM), lambda value: value or ""),
+    headers = {c: c for c in own} | {
+        "stage": _(STAGE),
+        "temperature": _(TEMPERATURE),
+        "next_action": _(NEXT_ACTION),
+        "missing": _(MISSING),
     }
-    if frame["error"].null_count() == frame.height:
-        del shown["error"]
-    text = frame.select(list(shown)).cast(pl.String)
+    if frame["error"].null_count() < frame.height:
+        headers["error"] = _(PROBLEM)
+    text = frame.select(list(headers)).cast(pl.String)
+
+    def shown(column: str, value: str | None) -> str:
+        if not value:
+            return ""
+        return plain(label(column, value, lang) if column in LABELLED else value)
+
     return pl.DataFrame(
         {
-            plain(header): [plain(show(value)) for value in text[column]]
-            for column, (header, show) in shown.items()
+            plain(header): [shown(column, value) for value in text[column]]
+            for column, header in headers.items()
         }
     )
 

@@ -12,7 +12,7 @@ from classifier import classify, label, models
 from .. import state
 from ..form import classifiable, link_problems, profile_form
 from ..i18n import N_, gettext
-from ..view import style
+from ..view import NEXT_ACTION, STAGE, style
 
 TITLE = N_("Compare the models")
 INTRO = N_(
@@ -20,10 +20,8 @@ INTRO = N_(
     "the fit and permission gates; they differ in how they judge capacity and interest."
 )
 MODEL = N_("Model")
-STAGE = N_("Stage")
 SCORE = N_("Score")
 DECIDES = N_("What decides")
-NEXT_ACTION = N_("Next action")
 CAPTION = N_("The profile under each model")
 ALL_MET = N_("every criterion met")
 SAME = N_("Every model gives the same stage for this profile.")
