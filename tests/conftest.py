@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -102,6 +103,22 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
+
+
+def serious_violations(page: Any) -> list[tuple[str, str, list[Any]]]:
+    """Run axe-core on the page: its serious and critical violations, each with
+    the first nodes and axe's reason for them."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    return [
+        (
+            violation["id"],
+            violation["impact"],
+            [(node["target"], node.get("failureSummary")) for node in violation["nodes"][:3]],
+        )
+        for violation in Axe().run(page).response["violations"]
+        if violation["impact"] in ("serious", "critical")
+    ]
 
 
 @pytest.fixture(scope="session")

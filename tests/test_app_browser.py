@@ -10,7 +10,7 @@ import pytest
 
 from app.i18n import gettext
 from classifier import label
-from tests.conftest import LANGS, ROOT
+from tests.conftest import LANGS, ROOT, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -143,8 +143,6 @@ APP_PAGES = [
 
 @pytest.mark.parametrize("path", APP_PAGES)
 def test_axe_finds_no_serious_violation_in_the_app(served: str, page: Any, path: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     page.goto(served + path)
     page.locator(STARTED).wait_for()
     lang = path.split("lang=")[1][:2]
@@ -153,12 +151,8 @@ def test_axe_finds_no_serious_violation_in_the_app(served: str, page: Any, path:
     elif "page=" not in path:
         page.get_by_role("heading", name=f"{gettext(lang)('Verdict')}:").wait_for()
     settle(page)
-    violations = [
-        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert not violations, [
-        (v["id"], [(n["target"], n["failureSummary"]) for n in v["nodes"]]) for v in violations
-    ]
+    violations = serious_violations(page)
+    assert not violations, violations
 
 
 def test_a_practice_round_in_spanish_with_the_keyboard(served: str, page: Any) -> None:
@@ -211,12 +205,8 @@ def test_a_practice_round_in_spanish_with_the_keyboard(served: str, page: Any) -
     page.get_by_role("button", name=_(practice.CHECK)).click()
     page.locator("[data-testid=stAlert]").first.wait_for()
     settle(page)
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = [
-        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    violations = serious_violations(page)
+    assert not violations, violations
 
 
 def test_uploading_a_csv_shows_counts_and_offers_the_download(served: str, page: Any) -> None:
@@ -240,12 +230,8 @@ def test_uploading_a_csv_shows_counts_and_offers_the_download(served: str, page:
     header = data.splitlines()[0]
     assert "stage" in header and "next_action" in header
     assert len([line for line in data.splitlines() if line]) == 201
-    from axe_playwright_python.sync_playwright import Axe
-
-    violations = [
-        v for v in Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")
-    ]
-    assert not violations, [(v["id"], [n["target"] for n in v["nodes"]]) for v in violations]
+    violations = serious_violations(page)
+    assert not violations, violations
 
 
 #: Every attribute a screen reader may announce, and every text node.

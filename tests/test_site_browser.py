@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from conftest import LANGS, PAGES
+from conftest import LANGS, PAGES, serious_violations
 
 pytestmark = pytest.mark.browser
 
@@ -29,22 +29,6 @@ def still(page: Any, scheme: str) -> None:
                            && a.effect.getComputedTiming().iterations !== Infinity)
               .map(a => a.finished.catch(() => null)))"""
     )
-
-
-def serious(results: Any) -> list[tuple[str, str, list[Any]]]:
-    """Serious and critical violations, with axe's reason for the first nodes."""
-    return [
-        (
-            violation["id"],
-            violation["impact"],
-            [
-                (node["target"], [check.get("message") for check in node["any"]])
-                for node in violation["nodes"][:3]
-            ],
-        )
-        for violation in results.response["violations"]
-        if violation["impact"] in ("serious", "critical")
-    ]
 
 
 def url(base: str, lang: str, page: str) -> str:
@@ -84,9 +68,6 @@ def test_switcher_lands_on_the_same_page(
 def test_axe_no_serious_or_critical_violation(
     served: str, browser: Any, lang: str, scheme: str
 ) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
-    axe = Axe()
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     problems = []
@@ -94,7 +75,7 @@ def test_axe_no_serious_or_critical_violation(
         page.goto(url(served, lang, path))
         page.wait_for_load_state("networkidle")
         still(page, scheme)
-        problems += [(path, *problem) for problem in serious(axe.run(page))]
+        problems += [(path, *problem) for problem in serious_violations(page)]
     context.close()
     assert not problems, problems
 
@@ -160,14 +141,12 @@ def test_search_finds_only_pages_of_the_language(served: str, browser: Any, lang
 
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 def test_axe_with_search_results_open(served: str, browser: Any, scheme: str) -> None:
-    from axe_playwright_python.sync_playwright import Axe
-
     context = browser.new_context(color_scheme=scheme)
     page = context.new_page()
     page.goto(url(served, "it", "qualification"))
     assert search(page, "lead")
     still(page, scheme)
-    problems = serious(Axe().run(page))
+    problems = serious_violations(page)
     context.close()
     assert not problems, problems
 
