@@ -1,4 +1,4 @@
-"""Shared fixtures: the contract's files live beside the repository, in ../shared."""
+"""Shared fixtures. The contract and its worked examples live in the repository, in spec/."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-SHARED = ROOT.parent / "shared"
+SPEC = ROOT / "spec"
 
 LANGS = ("en", "it", "es", "fr", "pt")
 # The site's twelve pages, by English slug, the same in every language.
@@ -36,7 +36,7 @@ PAGES = (
 
 
 def load_examples() -> list[dict[str, object]]:
-    path = SHARED / "spec" / "examples.jsonl"
+    path = SPEC / "examples.jsonl"
     if not path.exists():
         raise FileNotFoundError(f"the contract's examples are missing: {path}")
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line]
