@@ -6,7 +6,7 @@ prospect or customer, and why?
     'lead'
 """
 
-from ._api import classify, describe_model, label, languages, models
+from ._api import classify, describe_field, describe_model, label, languages, models
 from ._batch import BatchResult, classify_csv
 from ._csvio import BatchFileError
 from ._engine import Evaluation, UnknownModelError, evaluate
@@ -52,6 +52,7 @@ __all__ = [
     "classify",
     "classify_csv",
     "default_rulebook",
+    "describe_field",
     "describe_model",
     "evaluate",
     "expected",

@@ -6,8 +6,10 @@ from collections.abc import Mapping
 
 from ._engine import UnknownModelError, evaluate
 from ._i18n import LANGUAGES, check_language
+from ._fields import FIELD_BY_NAME
 from ._messages import (
     CRITERION_LABELS,
+    FIELD_DESCRIPTIONS,
     MODEL_DESCRIPTIONS,
     NEXT_ACTION_LABELS,
     OUTCOME_LABELS,
@@ -78,3 +80,15 @@ def label(kind: str, value: str, lang: str = "en") -> str:
     if kind == "model":
         return model_label(lang, value)
     return _label(lang, *_LABEL_KINDS[kind][value])
+
+
+def describe_field(name: str, lang: str = "en") -> str:
+    """What a profile field means (the contract's wording), in `lang`.
+
+    Raises `KeyError` for a name that is not a field of the contract.
+    """
+    from ._i18n import load_translations
+
+    if name not in FIELD_BY_NAME:
+        raise KeyError(name)
+    return load_translations(check_language(lang)).gettext(FIELD_DESCRIPTIONS[name])

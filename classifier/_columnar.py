@@ -21,6 +21,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
+from itertools import product
 from typing import Final
 
 import polars as pl
@@ -31,7 +32,17 @@ from ._i18n import N_, load_translations
 from ._messages import CRITERION_LABELS
 from ._profile import BOOL_WORDS, FALSE_WORDS, TRUE_WORDS, Problem
 from ._render import _label
-from ._rules import MET, AtLeast, FieldTest, Rulebook, ScorePart, ScoreTest, Test
+from ._rules import (
+    MET,
+    AtLeast,
+    FieldTest,
+    Rulebook,
+    ScorePart,
+    ScoreRow,
+    ScoreTest,
+    Test,
+    best_key,
+)
 
 #: Cells read beyond the header's columns, to notice a row that is too long
 #: (a value in any of them rejects the row; cells further right are not read).
@@ -310,7 +321,15 @@ class _Compiler:
         if isinstance(test, FieldTest):
             expr = self._field(test)
         elif isinstance(test, ScoreTest):
-            expr = self.scores[test.part] >= test.min
+            # Met, unmet when even the best case stays short, else unknown (null).
+            best = self.scores.get(best_key(test.part), self.scores[test.part])
+            expr = (
+                pl.when(self.scores[test.part] >= test.min)
+                .then(True)
+                .when(best < test.min)
+                .then(False)
+                .otherwise(None)
+            )
         elif isinstance(test, AtLeast):
             expr = self._at_least(test)
         else:  # pragma: no cover - the rulebook compiler makes only these
@@ -356,19 +375,43 @@ class _Compiler:
             .otherwise(None)
         )
 
+    def _row_points(self, row: ScoreRow) -> pl.Expr:
+        if row.field is not None:
+            count = self.values[row.field]
+            gained = count * row.each
+            if row.cap is not None:
+                gained = pl.min_horizontal(gained, pl.lit(row.cap))
+            return pl.when(count.is_not_null()).then(gained).otherwise(0)
+        if row.test is not None:
+            return pl.when(_true(self.test(row.test))).then(row.points).otherwise(0)
+        return pl.lit(0)
+
     def score(self, part: ScorePart) -> pl.Expr:
+        return _clamp(part, [self._row_points(row) for row in part.rows])
+
+    def best_score(self, part: ScorePart) -> pl.Expr:
+        """`_engine.best_score_part` as an expression: per group of rows, the
+        most points over the values worth trying for its unknown fields."""
         terms: list[pl.Expr] = []
-        for row in part.rows:
-            if row.field is not None:
-                count = self.values[row.field]
-                gained = count * row.each
-                if row.cap is not None:
-                    gained = pl.min_horizontal(gained, pl.lit(row.cap))
-                terms.append(pl.when(count.is_not_null()).then(gained).otherwise(0))
-            elif row.test is not None:
-                terms.append(pl.when(_true(self.test(row.test))).then(row.points).otherwise(0))
-        total = pl.sum_horizontal(terms) if terms else pl.lit(0)
-        return pl.max_horizontal(pl.lit(part.min), pl.min_horizontal(pl.lit(part.max), total))
+        for group in part.groups:
+            trials: list[pl.Expr] = []
+            for combination in product(*group.candidates):
+                values = dict(self.values)
+                for name, candidate in zip(group.fields, combination, strict=True):
+                    given: pl.Expr = pl.lit(candidate)
+                    if name in self.bounds:
+                        given = pl.max_horizontal(given, self.bounds[name])
+                    values[name] = pl.coalesce(self.values[name], given)
+                trial = _Compiler(values, {})
+                gained = [trial._row_points(row) for row in group.rows]
+                trials.append(pl.sum_horizontal(gained) if gained else pl.lit(0))
+            terms.append(pl.max_horizontal(trials))
+        return _clamp(part, terms)
+
+
+def _clamp(part: ScorePart, terms: Sequence[pl.Expr]) -> pl.Expr:
+    total = pl.sum_horizontal(terms) if terms else pl.lit(0)
+    return pl.max_horizontal(pl.lit(part.min), pl.min_horizontal(pl.lit(part.max), total))
 
 
 def criterion_label(rules: Rulebook, cid: str, lang: str) -> str:
@@ -421,10 +464,15 @@ def verdict_steps(
 
     # 2. Scores (only stated counts earn points), then the criteria.
     plain = _Compiler(values, bounds)
-    steps.append([plain.score(part).alias(f"__score_{part.id}") for part in rules.score])
-    scores = {part.id: pl.col(f"__score_{part.id}") for part in rules.score}
-    compiler = _Compiler(values, bounds, scores)
     used = ["purchase", "identity", "interaction", *dict.fromkeys(spec.criteria)]
+    scores = {part.id: pl.col(f"__score_{part.id}") for part in rules.score}
+    score_columns = [plain.score(part).alias(f"__score_{part.id}") for part in rules.score]
+    if any(rules.criteria[cid].uses_scores for cid in used):
+        # The best cases only matter to a model that reads the scores.
+        scores.update({best_key(p.id): pl.col(f"__best_{p.id}") for p in rules.score})
+        score_columns += [plain.best_score(p).alias(f"__best_{p.id}") for p in rules.score]
+    steps.append(score_columns)
+    compiler = _Compiler(values, bounds, scores)
     steps.append(
         [_true(compiler.test(rules.criteria[cid].test)).alias(f"__met_{cid}") for cid in used]
     )
@@ -482,8 +530,8 @@ def verdict_steps(
         if row.models is not None and model not in row.models:
             continue
         conditions: list[pl.Expr] = []
-        if row.stage is not None:
-            conditions.append(stage == row.stage)
+        if row.stages is not None:
+            conditions.append(stage.is_in(sorted(row.stages)))
         if row.temperature is not None:
             conditions.append(_true(temperature == row.temperature))
         if row.out_of_target is not None:

@@ -7,9 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from itertools import product
 
 from ._profile import Profile, Value
-from ._rules import MET, Result, Rulebook, ScorePart
+from ._rules import MET, Result, Rulebook, ScorePart, ScoreRow, best_key
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +41,8 @@ class Evaluation:
     out_of_target: bool
     fit: int
     engagement: int
+    best_fit: int
+    best_engagement: int
     criteria: tuple[CriterionTrace, ...]
     missing: tuple[CriterionTrace, ...]
     next_action: str
@@ -59,27 +62,62 @@ class UnknownModelError(ValueError):
 MEMO_LIMIT = 200_000
 
 
+def _row_points(row: ScoreRow, values: Mapping[str, Value], bounds: Mapping[str, int]) -> int:
+    """What one score row earns: only stated values earn points."""
+    if row.field is not None:
+        count = values[row.field]
+        if not isinstance(count, int):
+            return 0
+        gained = count * row.each
+        return gained if row.cap is None else min(gained, row.cap)
+    if row.test is not None and row.test.evaluate(values, bounds, {}).outcome is MET:
+        return row.points
+    return 0
+
+
 def score_part(part: ScorePart, values: Mapping[str, Value], bounds: Mapping[str, int]) -> int:
+    total = sum(_row_points(row, values, bounds) for row in part.rows)
+    return max(part.min, min(part.max, total))
+
+
+def best_score_part(part: ScorePart, values: Mapping[str, Value], bounds: Mapping[str, int]) -> int:
+    """The score part if every unknown field took its most favourable value
+    (contract v2: the `score` criterion is unmet only when even this is short).
+
+    Groups share no field, so each is maximised on its own; an unknown count
+    never goes under what the profile already implies (its lower bound).
+    """
     total = 0
-    for row in part.rows:
-        if row.field is not None:
-            count = values[row.field]
-            if isinstance(count, int):
-                gained = count * row.each
-                total += gained if row.cap is None else min(gained, row.cap)
-        elif row.test is not None and row.test.evaluate(values, bounds, {}).outcome is MET:
-            total += row.points
+    for group in part.groups:
+        choices: list[tuple[Value, ...]] = []
+        for name, candidates in zip(group.fields, group.candidates, strict=True):
+            value = values[name]
+            if value is not None:
+                choices.append((value,))
+            elif name in bounds:
+                low = bounds[name]
+                raised = {max(c, low) if isinstance(c, int) else c for c in candidates}
+                choices.append(tuple(raised))
+            else:
+                choices.append(candidates)
+        best: int | None = None
+        for combination in product(*choices):
+            trial = {**values, **dict(zip(group.fields, combination, strict=True))}
+            gained = sum(_row_points(row, trial, {}) for row in group.rows)
+            best = gained if best is None else max(best, gained)
+        total += best or 0
     return max(part.min, min(part.max, total))
 
 
 def _memo_score(
     rules: Rulebook, index: int, values: Mapping[str, Value], bounds: Mapping[str, int]
-) -> int:
+) -> tuple[int, int]:
+    """A score part and its best case, memoised on the values the part reads."""
     part = rules.score[index]
-    key = (index, tuple(values[f] for f in part.fields))
+    key = (index, tuple(values[f] for f in part.fields), tuple(bounds.get(f) for f in part.fields))
     points = rules.memo.get(key)
     if points is None:
-        points = score_part(part, values, bounds)
+        points = (score_part(part, values, bounds), best_score_part(part, values, bounds))
         rules.memo[key] = points
     return points  # type: ignore[return-value]
 
@@ -102,7 +140,7 @@ def _trace(
         bounds = profile.lower_bounds
         key += tuple((f, bounds[f]) for f in criterion.fields if f in bounds)
     if criterion.uses_scores:
-        key += (scores["fit"], scores["engagement"])
+        key += tuple(sorted(scores.items()))
     memo = rules.memo
     trace = memo.get(key)
     if trace is None:
@@ -121,9 +159,14 @@ def evaluate(profile: Profile, model: str, rules: Rulebook) -> Evaluation:
         raise UnknownModelError(model, list(rules.models))
     values = profile.values
     bounds = profile.lower_bounds
-    fit = _memo_score(rules, 0, values, bounds)
-    engagement = _memo_score(rules, 1, values, bounds)
-    scores = {"fit": fit, "engagement": engagement}
+    fit, best_fit = _memo_score(rules, 0, values, bounds)
+    engagement, best_engagement = _memo_score(rules, 1, values, bounds)
+    scores = {
+        "fit": fit,
+        "engagement": engagement,
+        best_key("fit"): best_fit,
+        best_key("engagement"): best_engagement,
+    }
 
     interaction = _trace(rules, "interaction", profile, scores)
     identity = _trace(rules, "identity", profile, scores)
@@ -160,7 +203,7 @@ def evaluate(profile: Profile, model: str, rules: Rulebook) -> Evaluation:
     not_met = {gate.id for gate in gates if gate.outcome is not MET}
     next_action = None
     for row in rules.next_actions:
-        if row.stage is not None and row.stage != stage:
+        if row.stages is not None and stage not in row.stages:
             continue
         if row.temperature is not None and row.temperature != temperature:
             continue
@@ -187,6 +230,8 @@ def evaluate(profile: Profile, model: str, rules: Rulebook) -> Evaluation:
         out_of_target=out_of_target,
         fit=fit,
         engagement=engagement,
+        best_fit=best_fit,
+        best_engagement=best_engagement,
         criteria=criteria,
         missing=missing,
         next_action=next_action,

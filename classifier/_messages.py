@@ -67,7 +67,7 @@ MODEL_LABELS: Final[dict[str, tuple[str, str]]] = {
 MODEL_DESCRIPTIONS: Final[dict[str, str]] = {
     "funnel": N_(
         "The default: in target, permission, capacity (budget, authority or a clear need) "
-        "and interest (a conversation, a declared intent or 2+ pieces of content)."
+        "and interest (a conversation, a declared intent or 2+ pieces of content consumed)."
     ),
     "bant": N_("Budget, Authority, Need, Timeline: at least 3 of the 4, plus fit and permission."),
     "anum": N_("Authority and a clear Need, plus Urgency (a short timeline) or Money (a budget)."),
@@ -75,9 +75,58 @@ MODEL_DESCRIPTIONS: Final[dict[str, str]] = {
         "Challenges (a clear need), Authority, Money and Prioritization (a buying timeline)."
     ),
     "faint": N_(
-        "Funds, Authority, a clear Need and Interest (a declared intent or a conversation)."
+        "Funds, Authority, Interest (a declared intent or a conversation), a clear Need and "
+        "Timing (a buying timeline)."
     ),
-    "score": N_("Fit score and engagement score both at least 30 out of 50."),
+    "score": N_(
+        "Fit score and engagement score both at least 30 out of 50; undecided while the "
+        "unknown fields could still get them there."
+    ),
+}
+
+# --- Fields: what each one means (contract v2, section 1) -------------------
+
+FIELD_DESCRIPTIONS: Final[dict[str, str]] = {
+    "interactions": N_(
+        "Touches with the brand through any channel: site visits, anonymous reading of public "
+        "pages, posts or videos, social follows, store visits, calls."
+    ),
+    "channel": N_(
+        "The channel of the first contact; informational only, it never changes the stage."
+    ),
+    "identified": N_(
+        "We hold personal data that identifies the contact: a name with an email or phone, from "
+        "a registration, a form or a business card."
+    ),
+    "consent": N_(
+        "Permission to receive commercial communications: never given, opt-in, confirmed "
+        "(double) opt-in, or given and then withdrawn."
+    ),
+    "content": N_(
+        "Pieces of our content the contact consumed in a way we can count and attribute to them: "
+        "downloads, webinars attended, newsletters or sequence emails read, gated guides. "
+        "Anonymous reading of public pages counts as interactions, not content."
+    ),
+    "conversation": N_("A two-way conversation with a salesperson has started."),
+    "in_target": N_("The contact matches the focus target / buyer persona."),
+    "budget": N_("The contact has the money to buy."),
+    "authority": N_("The contact makes or signs off the purchase, in a company or a household."),
+    "need": N_(
+        "none: no problem we solve; latent: senses a problem but has not defined it; clear: has "
+        "defined the need we solve."
+    ),
+    "timeline": N_(
+        "none: no plan to buy; long: plans to buy in 3 months or more; short: plans to buy "
+        "within about 3 months."
+    ),
+    "intent": N_(
+        "Declared intention to buy from us. none; low: interested, exploring; high: wants to "
+        "buy, asks for an offer, quote or demo."
+    ),
+    "price_only": N_("The contact only compares prices or collects quotes."),
+    "purchases": N_("Completed purchases."),
+    "name": N_("A name for display, at most 200 characters; never used by the rules."),
+    "id": N_("An identifier for display and batch output; never used by the rules."),
 }
 
 # --- Facts: how one value of one field is said ------------------------------
@@ -86,7 +135,7 @@ UNKNOWN_FACTS: Final[dict[str, str]] = {
     "interactions": N_("the number of interactions is unknown"),
     "identified": N_("we do not know whether we hold their personal data"),
     "consent": N_("their consent is unknown"),
-    "content": N_("the content they consumed is unknown"),
+    "content": N_("how much of our content they consumed (downloads, webinars, emails) is unknown"),
     "conversation": N_("we do not know whether a conversation has started"),
     "in_target": N_("whether they match the focus target is unknown"),
     "budget": N_("their budget is unknown"),
@@ -131,7 +180,10 @@ CHOICE_FACTS: Final[dict[tuple[str, str], str]] = {
 
 COUNT_FACTS: Final[dict[str, tuple[str, str]]] = {
     "interactions": NN_("{n} interaction with the brand", "{n} interactions with the brand"),
-    "content": NN_("{n} piece of our content consumed", "{n} pieces of our content consumed"),
+    "content": NN_(
+        "{n} piece of our content consumed (a download, a webinar, an email read)",
+        "{n} pieces of our content consumed (downloads, webinars, emails read)",
+    ),
     "purchases": NN_("{n} completed purchase", "{n} completed purchases"),
 }
 
@@ -140,6 +192,15 @@ INFERRED_INTERACTIONS: Final[str] = N_(
     "at least one interaction, inferred from the rest of the profile"
 )
 SCORE_FACT: Final[str] = N_("{score} score {value} (at least {min} needed)")
+#: A score under its threshold that the unknown fields could still lift over it.
+SCORE_FACT_COULD_REACH: Final[str] = N_(
+    "{score} score {value}, up to {best} once the unknown fields are known (at least {min} needed)"
+)
+#: A score that stays under its threshold even with every unknown field in its favour.
+SCORE_FACT_CANNOT_REACH: Final[str] = N_(
+    "{score} score {value}, at most {best} even if every unknown field turned out in their "
+    "favour (at least {min} needed)"
+)
 SCORE_NAMES: Final[dict[str, tuple[str, str]]] = {
     "fit": NP_("score", "fit"),
     "engagement": NP_("score", "engagement"),
@@ -201,8 +262,8 @@ CRITERION_SENTENCES: Final[dict[tuple[str, str], str]] = {
 
 MISSING_SENTENCES: Final[dict[str, str]] = {
     "interaction": N_(
-        "A first interaction with the brand (a visit, a follow, a store visit or a piece of "
-        "content) would make them a visitor."
+        "A first interaction with the brand (a site visit, a page or post read, a follow, a "
+        "store visit, a call) would make them a visitor."
     ),
     "identity": N_(
         "Personal data that identifies them (a registration, a form or a business card) "
@@ -214,14 +275,14 @@ MISSING_SENTENCES: Final[dict[str, str]] = {
     "capacity": N_("They must show capacity to buy: a budget, the decision role or a clear need."),
     "interest": N_(
         "They must show interest: a conversation with a seller, a declared intention to buy "
-        "or at least 2 pieces of content."
+        "or at least 2 pieces of our content consumed (downloads, webinars, emails read)."
     ),
     "bant": N_("At least 3 of budget, decision authority, a clear need and a buying timeline."),
     "anum": N_("Decision authority and a clear need, plus a short timeline or a budget."),
     "champ": N_("A clear need, decision authority, a budget and a buying timeline."),
     "faint": N_(
-        "A budget, decision authority, a clear need and interest (a declared intent or a "
-        "conversation)."
+        "A budget, decision authority, interest (a declared intent or a conversation), a "
+        "clear need and a buying timeline."
     ),
     "score": N_("A fit score and an engagement score of at least 30 each."),
 }
@@ -335,7 +396,9 @@ RULEBOOK_MESSAGES: Final[dict[str, str]] = {
     "bad_test": N_(
         "Rulebook key “{key}” is not a valid test: use one of field, any, all, at_least or score."
     ),
-    "bad_version": N_("Rulebook key “{key}” is {value}; this version of Funnel Coach reads 1."),
+    "bad_version": N_(
+        "Rulebook key “{key}” is {value}; this version of Funnel Coach reads 1 or 2."
+    ),
     "no_fallback_action": N_(
         "Rulebook key “{key}” needs a last row for stage {stage} with no other condition, "
         "so every contact gets a next action."
@@ -344,6 +407,15 @@ RULEBOOK_MESSAGES: Final[dict[str, str]] = {
         "Rulebook key “{key}”: the last phase must have no test, so every contact gets a phase."
     ),
 }
+
+#: Said when a team's rulebook was written for contract version 1: it loads as written.
+RULEBOOK_VERSION_1: Final[str] = N_(
+    "This rulebook was written for contract version 1 and is applied as written. To follow "
+    "version 2: move the respect_opt_out row of next_actions above deprioritize and give it "
+    'stage = ["lead", "customer"]; add Timing to criteria.faint '
+    '({{field = "timeline", in = ["short", "long"]}}); then set version = 2. '
+    "“funnel-coach rules” prints the version 2 rulebook to compare with."
+)
 
 RULEBOOK_TYPES: Final[dict[str, str]] = {
     "table": N_("a table"),

@@ -27,6 +27,8 @@ from ._messages import (
     MODEL_LABELS,
     NEXT_ACTION_SENTENCES,
     SCORE_FACT,
+    SCORE_FACT_CANNOT_REACH,
+    SCORE_FACT_COULD_REACH,
     SCORE_NAMES,
     SUMMARY_CUSTOMER,
     SUMMARY_LEAD,
@@ -37,11 +39,12 @@ from ._messages import (
     UNKNOWN_FACTS,
 )
 from ._profile import Value
-from ._rules import MET, UNMET, AtLeast, FieldTest, Result, ScoreTest
+from ._rules import MET, UNKNOWN, UNMET, AtLeast, FieldTest, Result, ScoreTest
 from ._verdict import CriterionResult, Missing, NextAction, Verdict
 
 # A cited fact: (field or score part, value, outcome, note, min, reason value).
-# note is None, "score", "lower_bound" or the field an inferred value came from.
+# note is None, "score", "lower_bound" or the field an inferred value came from;
+# for a score, the reason value is its best case.
 FactKey = tuple[str, Value, str, str | None, int | None, Value]
 
 
@@ -71,8 +74,10 @@ def _fact_keys(trace: CriterionTrace, evaluation: Evaluation) -> tuple[FactKey, 
     for leaf in _leaves(trace.result):
         node = leaf.node
         if isinstance(node, ScoreTest):
-            points = evaluation.fit if node.part == "fit" else evaluation.engagement
-            keys.append((node.part, points, leaf.outcome, "score", node.min, None))
+            fit = node.part == "fit"
+            points = evaluation.fit if fit else evaluation.engagement
+            best = evaluation.best_fit if fit else evaluation.best_engagement
+            keys.append((node.part, points, leaf.outcome, "score", node.min, best))
         elif isinstance(node, FieldTest):
             name = node.field
             value = profile.values[name]
@@ -88,7 +93,12 @@ def _fact(t: NullTranslations, key: FactKey) -> str:
     name, value, outcome, source, minimum, reason_value = key
     if source == "score":
         label = t.pgettext(*SCORE_NAMES[name])
-        return t.gettext(SCORE_FACT).format(score=label, value=value, min=minimum)
+        template = SCORE_FACT
+        if outcome is UNKNOWN:
+            template = SCORE_FACT_COULD_REACH
+        elif outcome is UNMET and reason_value != value:
+            template = SCORE_FACT_CANNOT_REACH
+        return t.gettext(template).format(score=label, value=value, min=minimum, best=reason_value)
     if source == "lower_bound":
         return t.gettext(INFERRED_INTERACTIONS)
     if value is None:

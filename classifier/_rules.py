@@ -24,7 +24,12 @@ from ._messages import (
     MODEL_DESCRIPTIONS,
     RULEBOOK_MESSAGES,
     RULEBOOK_TYPES,
+    RULEBOOK_VERSION_1,
 )
+
+#: The contract version this engine follows, and the rulebook versions it reads.
+VERSION: Final = 2
+VERSIONS: Final[tuple[int, ...]] = (1, 2)
 
 MET: Final = "met"
 UNMET: Final = "unmet"
@@ -130,10 +135,23 @@ class ScoreTest(Test):
     def evaluate(
         self, values: Mapping[str, Value], bounds: Mapping[str, int], scores: Mapping[str, int]
     ) -> Result:
-        return self._finish(MET if scores[self.part] >= self.min else UNMET)
+        # Three-valued like every test: unmet only when even the best case
+        # (every unknown field at its most favourable value) stays under `min`.
+        if scores[self.part] >= self.min:
+            outcome = MET
+        elif scores.get(best_key(self.part), scores[self.part]) < self.min:
+            outcome = UNMET
+        else:
+            outcome = UNKNOWN
+        return self._finish(outcome)
 
     def fields(self) -> tuple[str, ...]:
         return ()
+
+
+def best_key(part: str) -> str:
+    """The key of a score part's best case in the `scores` mapping tests read."""
+    return f"best_{part}"
 
 
 class AtLeast(Test):
@@ -208,7 +226,7 @@ class PhaseRule:
 @dataclass(frozen=True, slots=True)
 class ActionRule:
     id: str
-    stage: str | None
+    stages: frozenset[str] | None
     temperature: str | None
     out_of_target: bool | None
     models: frozenset[str] | None
@@ -227,12 +245,23 @@ class ScoreRow:
 
 
 @dataclass(frozen=True, slots=True)
+class ScoreGroup:
+    """Rows of a score part that read the same fields, with the values worth
+    trying for each field when it is unknown (its best case is among them)."""
+
+    fields: tuple[str, ...]
+    candidates: tuple[tuple[Value, ...], ...]
+    rows: tuple[ScoreRow, ...]
+
+
+@dataclass(frozen=True, slots=True)
 class ScorePart:
     id: str
     min: int
     max: int
     rows: tuple[ScoreRow, ...]
     fields: tuple[str, ...] = ()
+    groups: tuple[ScoreGroup, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -247,8 +276,17 @@ class Rulebook:
     next_actions: tuple[ActionRule, ...]
     score: tuple[ScorePart, ...]
     source: Mapping[str, object]
+    #: The contract version the rulebook was written for (1 still loads as written).
+    version: int = VERSION
     # Traces depend only on the values a criterion reads: memoised per rulebook.
     memo: dict[object, object] = field(default_factory=dict, compare=False, repr=False)
+
+    def upgrade_note(self, lang: str = "en") -> str | None:
+        """What to change in a rulebook written for contract version 1 (None
+        for a version 2 rulebook): such a rulebook still loads, as written."""
+        if self.version >= VERSION:
+            return None
+        return load_translations(check_language(lang)).gettext(RULEBOOK_VERSION_1)
 
 
 class RulebookError(ValueError):
@@ -452,8 +490,9 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
     check = _Checker()
     if not check.keys(raw, "", TOP_KEYS, TOP_KEYS):
         raise RulebookError(check.problems)
-    if raw["version"] != 1:
-        check.fail("bad_version", "version", value=_json(raw["version"]))
+    version = raw["version"]
+    if isinstance(version, bool) or version not in VERSIONS:
+        check.fail("bad_version", "version", value=_json(version))
 
     criteria: dict[str, Criterion] = {}
     table = check.table(raw["criteria"], "criteria")
@@ -530,7 +569,7 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
                 continue
             before = len(check.problems)
             aid = check.text(entry["id"], f"{key}.id", NEXT_ACTIONS)
-            stage = check.text(entry["stage"], f"{key}.stage", STAGES) if "stage" in entry else None
+            stages = _stages(check, entry["stage"], f"{key}.stage") if "stage" in entry else None
             temperature = (
                 check.text(entry["temperature"], f"{key}.temperature", TEMPERATURES)
                 if "temperature" in entry
@@ -561,7 +600,7 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
                 actions.append(
                     ActionRule(
                         aid,
-                        stage,
+                        stages,
                         temperature,
                         oot,
                         frozenset(in_models) if in_models is not None else None,
@@ -594,7 +633,17 @@ def compile_rulebook(raw: Mapping[str, object]) -> Rulebook:
         next_actions=tuple(actions),
         score=tuple(parts),
         source=raw,
+        version=version if isinstance(version, int) else VERSION,
     )
+
+
+def _stages(check: _Checker, raw: object, key: str) -> frozenset[str] | None:
+    """A next-action row's `stage`: one stage, or a list of them."""
+    if isinstance(raw, list):
+        names = check.texts(raw, key, STAGES)
+        return frozenset(names) if names else None
+    name = check.text(raw, key, STAGES)
+    return frozenset((name,)) if name is not None else None
 
 
 def _uses_scores(test: Test) -> bool:
@@ -608,7 +657,10 @@ def _covers(rows: Sequence[object], stage: str) -> bool:
     or rows for both temperatures): the table never runs dry."""
     temperatures: set[object] = set()
     for row in rows:
-        if not isinstance(row, Mapping) or row.get("stage", stage) != stage:
+        if not isinstance(row, Mapping):
+            continue
+        named = row.get("stage", stage)
+        if named != stage and not (isinstance(named, list) and stage in named):
             continue
         keys = set(row) - {"id", "stage"}
         if not keys:
@@ -659,9 +711,66 @@ def _score_part(check: _Checker, part: str, raw: object) -> ScorePart | None:
         return None
     used: dict[str, None] = {}
     for r in rows:
-        for name in (r.field,) if r.field is not None else r.test.fields() if r.test else ():
+        for name in row_fields(r):
             used.setdefault(name, None)
-    return ScorePart(part, low, high, tuple(rows), tuple(used))
+    return ScorePart(part, low, high, tuple(rows), tuple(used), _groups(rows, high - low))
+
+
+def row_fields(row: ScoreRow) -> tuple[str, ...]:
+    if row.field is not None:
+        return (row.field,)
+    return row.test.fields() if row.test is not None else ()
+
+
+def _groups(rows: Sequence[ScoreRow], span: int) -> tuple[ScoreGroup, ...]:
+    """Split a score part's rows into groups that share no field, so the best
+    case is found group by group (a few values per field) instead of over
+    every combination of every field.
+
+    The values tried for an unknown count are those where a row's points can
+    change (test bounds on either side, where a capped row reaches its cap)
+    and one far enough past them that an uncapped row saturates the clamp.
+    """
+    groups: list[tuple[set[str], list[ScoreRow]]] = []
+    for row in rows:
+        names = set(row_fields(row))
+        joined = [g for g in groups if g[0] & names]
+        merged: tuple[set[str], list[ScoreRow]] = (names, [])
+        for group in joined:
+            groups.remove(group)
+            merged[0].update(group[0])
+            merged[1].extend(group[1])
+        merged[1].append(row)
+        groups.append(merged)
+    result = []
+    for names, members in groups:
+        ordered = tuple(sorted(names))
+        candidates = tuple(_candidates(name, members, span) for name in ordered)
+        result.append(ScoreGroup(ordered, candidates, tuple(members)))
+    return tuple(result)
+
+
+def _candidates(name: str, rows: Sequence[ScoreRow], span: int) -> tuple[Value, ...]:
+    spec = FIELD_BY_NAME[name]
+    if spec.kind == "bool":
+        return (True, False)
+    if spec.kind == "choice":
+        return spec.values
+    points: set[int] = {0}
+    for row in rows:
+        if row.field == name and row.cap is not None and row.each > 0:
+            points.add(-(-row.cap // row.each))
+        tests = [row.test] if row.test is not None else []
+        while tests:
+            test = tests.pop()
+            if isinstance(test, AtLeast):
+                tests.extend(test.children)
+            elif isinstance(test, FieldTest) and test.field == name:
+                for bound in (test.min, test.max):
+                    if bound is not None:
+                        points.update((max(bound - 1, 0), bound, bound + 1))
+    points.add(max(points) + max(span, 1))
+    return tuple(sorted(points))
 
 
 def read_rulebook(path: str | Path) -> Rulebook:

@@ -7,6 +7,7 @@ contract says.
 
 from __future__ import annotations
 
+import itertools
 from typing import Any
 
 MET, UNMET, UNKNOWN = "met", "unmet", "unknown"
@@ -54,6 +55,66 @@ def k_at_least(n: int, *outcomes: str) -> str:
     return UNMET if met + unknown < n else UNKNOWN
 
 
+def fit_score(p: dict[str, Any]) -> int:
+    fit = 0
+    if p["in_target"] is True:
+        fit += 20
+    if p["in_target"] is False:
+        fit -= 20
+    fit += 10 if p["authority"] is True else 0
+    fit += 10 if p["budget"] is True else 0
+    fit += {"clear": 10, "latent": 5}.get(p["need"], 0)
+    return max(0, min(50, fit))
+
+
+def engagement_score(p: dict[str, Any]) -> int:
+    eng = min(p["interactions"] or 0, 5)
+    eng += 5 if p["identified"] is True else 0
+    eng += {"single": 5, "double": 8, "withdrawn": -10}.get(p["consent"], 0)
+    eng += min(3 * (p["content"] or 0), 12)
+    eng += 10 if p["conversation"] is True else 0
+    eng += {"low": 5, "high": 10}.get(p["intent"], 0)
+    eng -= 10 if p["price_only"] is True else 0
+    return max(0, min(50, eng))
+
+
+ENGAGEMENT_FIELDS = (
+    "interactions",
+    "identified",
+    "consent",
+    "content",
+    "conversation",
+    "intent",
+    "price_only",
+)
+DOMAINS: dict[str, tuple[Any, ...]] = {
+    "in_target": (True, False),
+    "authority": (True, False),
+    "budget": (True, False),
+    "identified": (True, False),
+    "conversation": (True, False),
+    "price_only": (True, False),
+    "need": ("none", "latent", "clear"),
+    "intent": ("none", "low", "high"),
+    "consent": ("none", "single", "double", "withdrawn"),
+    "interactions": tuple(range(8)),
+    "content": tuple(range(8)),
+}
+
+
+def best(score: Any, p: dict[str, Any], fields: tuple[str, ...], touched: bool) -> int:
+    """The highest `score` over every value of every unknown field in `fields`
+    (an identified contact, or one with content, has at least 1 interaction)."""
+    unknown = [f for f in fields if p[f] is None]
+    top = score(p)
+    for values in itertools.product(*(DOMAINS[f] for f in unknown)):
+        trial = {**p, **dict(zip(unknown, values, strict=True))}
+        if touched and p["interactions"] is None and trial["interactions"] == 0:
+            continue
+        top = max(top, score(trial))
+    return int(top)
+
+
 def oracle(profile: dict[str, Any], model: str = "funnel") -> dict[str, Any]:
     p = {f: profile.get(f) for f in FIELDS}
     identified = p["identified"]
@@ -64,24 +125,10 @@ def oracle(profile: dict[str, Any], model: str = "funnel") -> dict[str, Any]:
     ):
         identified = True
 
-    # score
-    fit = 0
-    if p["in_target"] is True:
-        fit += 20
-    if p["in_target"] is False:
-        fit -= 20
-    fit += 10 if p["authority"] is True else 0
-    fit += 10 if p["budget"] is True else 0
-    fit += {"clear": 10, "latent": 5}.get(p["need"], 0)
-    fit = max(0, min(50, fit))
-    eng = min(p["interactions"] or 0, 5)
-    eng += 5 if identified is True else 0
-    eng += {"single": 5, "double": 8, "withdrawn": -10}.get(p["consent"], 0)
-    eng += min(3 * (p["content"] or 0), 12)
-    eng += 10 if p["conversation"] is True else 0
-    eng += {"low": 5, "high": 10}.get(p["intent"], 0)
-    eng -= 10 if p["price_only"] is True else 0
-    eng = max(0, min(50, eng))
+    # score (only stated values earn points; an inferred identity is stated)
+    facts = {**p, "identified": identified}
+    fit = fit_score(facts)
+    eng = engagement_score(facts)
 
     budget = k(p["budget"], lambda v: v is True)
     authority = k(p["authority"], lambda v: v is True)
@@ -105,9 +152,21 @@ def oracle(profile: dict[str, Any], model: str = "funnel") -> dict[str, Any]:
     elif model == "champ":
         gates["champ"] = k_all(need_clear, authority, budget, timeline_any)
     elif model == "faint":
-        gates["faint"] = k_all(budget, authority, need_clear, k_any(intent_any, conversation))
+        gates["faint"] = k_all(
+            budget, authority, need_clear, k_any(intent_any, conversation), timeline_any
+        )
     elif model == "score":
-        gates["score"] = MET if fit >= 30 and eng >= 30 else UNMET
+        # v2: unmet only when even the best case stays under 30, by brute force
+        # over every value of every unknown field.
+        touched = identified is True or (p["content"] or 0) >= 1
+        best_fit = best(fit_score, facts, ("in_target", "authority", "budget", "need"), touched)
+        best_eng = best(engagement_score, facts, ENGAGEMENT_FIELDS, touched)
+        if fit >= 30 and eng >= 30:
+            gates["score"] = MET
+        elif best_fit < 30 or best_eng < 30:
+            gates["score"] = UNMET
+        else:
+            gates["score"] = UNKNOWN
     else:
         raise ValueError(model)
 
@@ -141,11 +200,11 @@ def oracle(profile: dict[str, Any], model: str = "funnel") -> dict[str, Any]:
         action = "attract"
     elif stage == "visitor":
         action = "capture"
+    elif p["consent"] == "withdrawn" and stage in ("lead", "customer"):
+        action = "respect_opt_out"  # v2: before everything else, customers too
     elif stage == "lead":
         if out_of_target:
             action = "deprioritize"
-        elif p["consent"] == "withdrawn":
-            action = "respect_opt_out"
         elif not_met == ["permission"]:
             action = "ask_permission"
         elif model == "funnel" and "interest" in not_met:

@@ -20,8 +20,12 @@ def test_worked_example(example: dict[str, Any]) -> None:
             classify(example["profile"], model=example["model"])
         return
     verdict = classify(example["profile"], model=example["model"]).to_dict()
-    got = {key: verdict[key] for key in expected if key != "next_action"}
+    got = {key: verdict[key] for key in expected if key not in ("next_action", "qualification")}
     got["next_action"] = verdict["next_action"]["id"]  # type: ignore[index]
+    if "qualification" in expected:
+        # The outcome of the criterion named after the model (contract v2, section 2).
+        outcomes = {c["id"]: c["outcome"] for c in verdict["criteria"]}  # type: ignore[attr-defined]
+        got["qualification"] = outcomes[example["model"]]
     assert got == expected
 
 
@@ -178,17 +182,23 @@ def test_champ(facts: dict[str, Any], expected: str) -> None:
     assert stage({**BASE, **facts}, "champ") == expected
 
 
+FAINT_BASE = {"budget": True, "authority": True, "need": "clear"}
+
+
 @pytest.mark.parametrize(
     ("facts", "expected"),
     [
-        ({"budget": True, "authority": True, "need": "clear", "intent": "low"}, "prospect"),
-        ({"budget": True, "authority": True, "need": "clear", "conversation": True}, "prospect"),
-        ({"budget": True, "authority": True, "need": "clear", "intent": "none"}, "lead"),
-        ({"budget": True, "authority": True, "need": "clear", "content": 5}, "lead"),
-        ({"authority": True, "need": "clear", "intent": "high"}, "lead"),
+        ({**FAINT_BASE, "intent": "low", "timeline": "short"}, "prospect"),
+        ({**FAINT_BASE, "conversation": True, "timeline": "long"}, "prospect"),
+        ({**FAINT_BASE, "intent": "high"}, "lead"),  # v2: Timing unknown
+        ({**FAINT_BASE, "intent": "high", "timeline": "none"}, "lead"),  # v2: no plan to buy
+        ({**FAINT_BASE, "intent": "none", "timeline": "short"}, "lead"),
+        ({**FAINT_BASE, "content": 5, "timeline": "short"}, "lead"),
+        ({"authority": True, "need": "clear", "intent": "high", "timeline": "short"}, "lead"),
     ],
 )
 def test_faint(facts: dict[str, Any], expected: str) -> None:
+    """Funds, Authority, Interest, Need and (contract v2) Timing."""
     assert stage({**BASE, **facts}, "faint") == expected
 
 
@@ -250,7 +260,11 @@ def test_out_of_target_everywhere_but_customers() -> None:
     [
         ({}, "funnel", "attract"),
         ({"interactions": 2}, "funnel", "capture"),
-        ({**BASE, "in_target": False, "consent": "withdrawn"}, "funnel", "deprioritize"),
+        ({**BASE, "in_target": False, "consent": "none"}, "funnel", "deprioritize"),
+        # v2: a withdrawn consent comes first, before out of target and for customers.
+        ({**BASE, "in_target": False, "consent": "withdrawn"}, "funnel", "respect_opt_out"),
+        ({"purchases": 1, "consent": "withdrawn"}, "funnel", "respect_opt_out"),
+        ({"purchases": 3, "consent": "withdrawn"}, "champ", "respect_opt_out"),
         (
             {**BASE, "consent": "withdrawn", "budget": True, "intent": "high"},
             "funnel",

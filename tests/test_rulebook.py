@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import tomllib
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from classifier import RulebookError, classify, default_rulebook, parse_rulebook
+from classifier import RulebookError, classify, default_rulebook, parse_rulebook, read_rulebook
 from classifier._rules import default_rulebook_text
 
 
@@ -70,7 +71,9 @@ def test_the_default_rulebook_round_trips() -> None:
             lambda d: d["score"]["engagement"]["rows"][0].update(field="budget"),
             "score.engagement.rows[0].field",
         ),
-        (lambda d: d.update(version=2), "version"),
+        (lambda d: d.update(version=3), "version"),
+        (lambda d: d.update(version=True), "version"),
+        (lambda d: d["next_actions"][2].update(stage=["lead", "suspect"]), "next_actions[2].stage"),
         (lambda d: d.pop("temperature"), "temperature"),
         (
             lambda d: d["criteria"]["bant"]["test"].update(at_least=-1),
@@ -126,3 +129,48 @@ def test_a_team_can_add_a_model() -> None:
     }
     assert classify(profile, rules=book).stage == "prospect"
     assert classify(profile, model="strict", rules=book).stage == "lead"
+
+
+V1_RULEBOOK = Path(__file__).parent / "data" / "rules-v1.toml"
+
+
+def test_a_version_1_rulebook_still_loads_as_written() -> None:
+    """A team's rulebook written for contract v1 keeps its own rows (an
+    out-of-target lead who opted out is deprioritized, FAINT has no Timing),
+    and says what to change to follow v2."""
+    book = read_rulebook(V1_RULEBOOK)
+    assert book.version == 1
+    opted_out = {"identified": True, "consent": "withdrawn", "in_target": False}
+    assert classify(opted_out, rules=book).next_action.id == "deprioritize"
+    assert classify(opted_out).next_action.id == "respect_opt_out"
+    faint = {**PROSPECT, "authority": True, "need": "clear", "intent": "low"}
+    assert classify(faint, model="faint", rules=book).stage == "prospect"
+    assert classify(faint, model="faint").stage == "lead"
+    for lang in ("en", "it", "es", "fr", "pt"):
+        note = book.upgrade_note(lang)
+        assert note is not None
+        assert "respect_opt_out" in note and "timeline" in note and "version = 2" in note
+    assert default_rulebook().upgrade_note("en") is None
+
+
+def test_the_score_criterion_is_three_valued_in_any_rulebook() -> None:
+    """Engine semantics, not data: a v1 rulebook gets v2's unknown too."""
+    book = read_rulebook(V1_RULEBOOK)
+    profile = {"identified": True, "consent": "single", "in_target": True, "budget": True}
+    for rules in (book, default_rulebook()):
+        outcomes = {c.id: c.outcome for c in classify(profile, model="score", rules=rules).criteria}
+        assert outcomes["score"] == "unknown"
+
+
+def test_a_next_action_row_may_name_several_stages() -> None:
+    data = raw()
+    row = next(r for r in data["next_actions"] if r["id"] == "respect_opt_out")
+    assert row["stage"] == ["lead", "customer"]
+    row["stage"] = ["lead"]
+    book = parse_rulebook(dump(data))
+    customer = {"purchases": 2, "consent": "withdrawn"}
+    assert classify(customer, rules=book).next_action.id == "reward_loyalty"
+    assert classify(customer).next_action.id == "respect_opt_out"
+
+
+PROSPECT = {"identified": True, "consent": "single", "in_target": True, "budget": True}
