@@ -180,7 +180,9 @@ def test_every_stage_and_action_occurs_in_the_random_sample() -> None:
 
 # A team rulebook that uses every kind of test: renamed criteria, at_least,
 # max, min 0 on an unknown count, unknown = met / unmet, a score row on the
-# inferred interaction, a model with more criteria than the lookup table takes.
+# inferred interaction, a model with more criteria than the lookup table takes,
+# score tests whose unknown counts as met (so the stage rests on the best case,
+# contract v2) and a score row that reads two fields (one best-case group).
 TEAM_RULES = (
     default_rulebook_text()
     .replace(
@@ -196,10 +198,17 @@ TEAM_RULES = (
         'criteria = ["target_fit", "permission", "capacity", "interest"]\n\n'
         '[models.wide]\nmessage = "funnel"\ncriteria = ["fit", "permission", "capacity", '
         '"interest", "bant", "anum", "champ", "faint", "score", "careful", "fit"]\n\n'
-        '[models.careful]\nmessage = "bant"\ncriteria = ["permission", "careful"]',
+        '[models.careful]\nmessage = "bant"\ncriteria = ["permission", "careful"]\n\n'
+        '[models.hopeful]\nmessage = "score"\ncriteria = ["fit", "hopeful"]',
     )
     .replace(
         "# Framework models.",
+        "[criteria.hopeful]\n"
+        'message = "score"\n'
+        "test = {all = [\n"
+        '  {score = "fit", min = 30, unknown = "met"},\n'
+        '  {score = "engagement", min = 30, unknown = "met"},\n'
+        "]}\n\n"
         "[criteria.careful]\n"
         'message = "capacity"\n'
         "test = {at_least = 2, of = [\n"
@@ -213,12 +222,15 @@ TEAM_RULES = (
         '  {field = "interactions", each = 1, cap = 5},',
         '  {field = "interactions", each = 1, cap = 5},\n'
         '  {test = {field = "interactions", min = 1}, points = 2},\n'
-        '  {field = "purchases", each = -3},',
+        '  {field = "purchases", each = -3},\n'
+        '  {test = {all = [{field = "budget", is = true}, {field = "content", max = 1}]}, '
+        "points = 7},\n"
+        '  {test = {field = "content", min = 3}, points = -4},',
     )
 )
 
 
-@pytest.mark.parametrize("model", ["funnel", "wide", "careful"])
+@pytest.mark.parametrize("model", ["funnel", "wide", "careful", "hopeful"])
 def test_batch_equals_classify_under_a_team_rulebook(model: str) -> None:
     rules = parse_rulebook(TEAM_RULES)
     assert "wide" in rules.models and "target_fit" in rules.criteria
@@ -253,3 +265,17 @@ def test_every_contract_example_through_the_batch_path() -> None:
             for key in ("stage", "phase", "temperature", "out_of_target", "next_action", "score"):
                 if key in expected:
                     assert line[key] == expected[key], (example, key, line)
+
+
+def test_the_team_sample_reaches_the_best_case() -> None:
+    """The `hopeful` model above decides on the best case for many rows: the
+    equivalence test really compares the two engines' best-case scores."""
+    rules = parse_rulebook(TEAM_RULES)
+    decided_by_best_case = 0
+    for parsed in PARSED[:5_000]:
+        if isinstance(parsed, ProfileError):
+            continue
+        verdict = classify(parsed, model="hopeful", rules=rules)
+        if verdict.stage == "prospect" and min(verdict.fit, verdict.engagement) < 30:
+            decided_by_best_case += 1
+    assert decided_by_best_case > 50
