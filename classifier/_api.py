@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from ._engine import UnknownModelError, evaluate
-from ._i18n import LANGUAGES, check_language
 from ._fields import FIELD_BY_NAME
+from ._i18n import LANGUAGES, check_language
 from ._messages import (
     CRITERION_LABELS,
     FIELD_DESCRIPTIONS,
