@@ -286,7 +286,8 @@ class Rulebook:
         for a version 2 rulebook): such a rulebook still loads, as written."""
         if self.version >= VERSION:
             return None
-        return load_translations(check_language(lang)).gettext(RULEBOOK_VERSION_1)
+        # (a template: its doubled braces stand for the literal TOML braces)
+        return load_translations(check_language(lang)).gettext(RULEBOOK_VERSION_1).format()
 
 
 class RulebookError(ValueError):

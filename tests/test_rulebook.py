@@ -150,6 +150,7 @@ def test_a_version_1_rulebook_still_loads_as_written() -> None:
         note = book.upgrade_note(lang)
         assert note is not None
         assert "respect_opt_out" in note and "timeline" in note and "version = 2" in note
+        assert '{field = "timeline", in = ["short", "long"]}' in note
     assert default_rulebook().upgrade_note("en") is None
 
 
