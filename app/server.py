@@ -334,9 +334,12 @@ class SiteFiles:
                 return
         try:
             response = await self.files.get_response(self.files.get_path(scope), scope)
+            missing = response.status_code == 404  # StaticFiles' root 404.html
         except HTTPException as error:
             if error.status_code != 404:
                 raise
+            missing = True
+        if missing:
             first = path.strip("/").split("/", 1)[0]
             page = self.site / first / "404.html"
             if first not in SITE_LANGUAGES or not page.is_file():
