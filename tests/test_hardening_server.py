@@ -57,7 +57,9 @@ def test_foreign_origin_websocket_is_refused_quickly_same_origin_is_not(served: 
         assert " 403 " in status, status
     assert time.monotonic() - started < 2  # no public-IP lookup
     rebind = "rebind.example:80"
-    assert " 101 " not in websocket_handshake(served, {"Host": rebind, "Origin": f"http://{rebind}"})
+    assert " 101 " not in websocket_handshake(
+        served, {"Host": rebind, "Origin": f"http://{rebind}"}
+    )
     assert " 101 " in websocket_handshake(served, {"Host": host, "Origin": f"http://{host}"})
 
 
@@ -82,7 +84,6 @@ def test_a_rerun_flood_closes_that_connection_only(served: str) -> None:
     import asyncio
 
     import websockets
-
     from streamlit.proto.BackMsg_pb2 import BackMsg
 
     host = urlsplit(served).netloc
@@ -116,9 +117,10 @@ def test_security_headers_everywhere(served: str, path: str) -> None:
     assert headers["X-Content-Type-Options"] == "nosniff"
     assert headers["Referrer-Policy"] == "same-origin"
     policy = headers["Content-Security-Policy"]
-    assert "frame-ancestors 'self'" in policy and "'unsafe-inline'" not in policy.split(
-        "script-src", 1
-    )[1].split(";", 1)[0]
+    assert (
+        "frame-ancestors 'self'" in policy
+        and "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    )
     if "text/html" in headers["Content-Type"]:
         assert headers["Cache-Control"] == "no-cache"
         assert "ETag" not in headers or not path.startswith("app")
