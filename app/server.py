@@ -8,13 +8,19 @@ share one origin, so uploads pass Streamlit's XSRF check.
 
 from __future__ import annotations
 
+import base64
 import errno
+import hashlib
 import os
+import re
 import socket
 import subprocess
 import sys
+import time
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ("docs", "overrides", "mkdocs.yml")
@@ -62,6 +68,7 @@ def port_free(host: str, port: int) -> bool:
 
 
 APP_SCRIPT = Path(__file__).resolve().parent / "main.py"
+MAX_UPLOAD_MB = 200
 
 #: Product settings: no usage statistics, no file watcher, a minimal toolbar.
 STREAMLIT_OPTIONS = {
@@ -70,6 +77,11 @@ STREAMLIT_OPTIONS = {
     "server.fileWatcherType": "none",
     "server.runOnSave": False,
     "server.maxUploadSize": 200,
+    # Only this server's pages may drive the app through postMessage (the default
+    # trusts Streamlit Cloud's origins), and disconnected sessions, with their
+    # uploads and downloads, are let go after 30 s (see downloads.sweeping).
+    "client.allowedOrigins": [],
+    "server.disconnectedSessionTTL": 30,
     "client.toolbarMode": "minimal",
     "client.showErrorDetails": "none",
     "global.developmentMode": False,
@@ -97,6 +109,249 @@ LAZY_ICON_FONT = (
 )
 
 
+#: Hosts the server answers to (any port); `serve --allowed-host` or the
+#: comma-separated FUNNEL_COACH_ALLOWED_HOSTS add a deployment's public names.
+LOOPBACK_HOSTS = ("127.0.0.1", "localhost", "::1")
+ALLOWED_HOSTS_ENV = "FUNNEL_COACH_ALLOWED_HOSTS"
+#: Messages a WebSocket client may send: a burst, then so many per second.
+#: A person clicking fast sends a few a second; 3,000 pipelined reruns froze
+#: every user for 10 s.
+WS_BURST = 40
+WS_PER_SECOND = 10.0
+#: Endpoints of Streamlit's that are nobody's business outside the machine.
+PRIVATE_PATHS = ("/app/_stcore/metrics",)
+#: `main.57a0d79d.min.css`, `bundle.a5f9d56c.min.js`: named by their content.
+HASHED_ASSET = re.compile(r"\.[0-9a-f]{8,}\.min\.(?:js|css)$")
+YEAR = "public, max-age=31536000, immutable"
+
+
+def allowed_hosts(extra: Iterable[str] = ()) -> frozenset[str]:
+    """Loopback names, the environment's list and `extra`, lower-cased, without ports."""
+    named = os.environ.get(ALLOWED_HOSTS_ENV, "").split(",")
+    return frozenset(
+        h.strip().lower().strip("[]") for h in (*LOOPBACK_HOSTS, *named, *extra) if h.strip()
+    )
+
+
+def _hostname(authority: str) -> str:
+    """`Example.org:8000` -> `example.org`; `[::1]:8000` -> `::1`."""
+    authority = authority.strip().lower()
+    if authority.startswith("["):
+        return authority[1 : authority.find("]")] if "]" in authority else ""
+    return authority.rsplit(":", 1)[0] if authority.count(":") == 1 else authority
+
+
+class Guard:
+    """ASGI wrapper in front of everything, so Streamlit never sees a request it
+    would mishandle:
+
+    - an unknown Host (DNS rebinding; redirects that would name it) -> 400;
+    - a WebSocket or a state-changing request from another origin -> 403
+      (Streamlit would look up the machine's public IP, on the event loop, to
+      judge a foreign Origin);
+    - Streamlit's metrics (every user's activity and upload sizes) -> 404;
+    - a WebSocket client sending more than `WS_BURST` messages at once, or more
+      than `WS_PER_SECOND` on average -> closed (1008).
+    """
+
+    def __init__(self, app: Any, hosts: frozenset[str]) -> None:
+        self.app = app
+        self.hosts = hosts
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] not in ("http", "websocket"):
+            await self.app(scope, receive, send)
+            return
+        headers = {k.lower(): v.decode("latin-1") for k, v in scope.get("headers", [])}
+        host = headers.get(b"host", "")
+        origin = headers.get(b"origin")
+        status = 0
+        if _hostname(host) not in self.hosts:
+            status = 400
+        elif origin not in (None, "null") and urlsplit(origin).netloc.lower() != host.lower():
+            if scope["type"] == "websocket" or scope.get("method") not in ("GET", "HEAD"):
+                status = 403
+        elif scope["type"] == "http" and scope.get("path", "").rstrip("/") in PRIVATE_PATHS:
+            status = 404
+        if status:
+            await _refuse(scope, send, status)
+            return
+        if scope["type"] == "websocket":
+            receive = _rate_limited(receive, send)
+        await self.app(scope, receive, send)
+
+
+async def _refuse(scope: Any, send: Any, status: int) -> None:
+    if scope["type"] == "websocket":
+        # Closing before accepting answers the handshake with 403.
+        await send({"type": "websocket.close", "code": 1008})
+        return
+    body = {400: b"Bad request", 403: b"Forbidden", 404: b"Not found"}[status]
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [(b"content-type", b"text/plain"), (b"content-length", b"%d" % len(body))],
+        }
+    )
+    await send({"type": "http.response.body", "body": body})
+
+
+def _rate_limited(receive: Any, send: Any) -> Any:
+    """`receive` with a token bucket: past it, the connection is closed."""
+    tokens = float(WS_BURST)
+    last = time.monotonic()
+
+    async def limited() -> Any:
+        nonlocal tokens, last
+        message = await receive()
+        if message["type"] != "websocket.receive":
+            return message
+        now = time.monotonic()
+        tokens = min(WS_BURST, tokens + (now - last) * WS_PER_SECOND)
+        last = now
+        if tokens < 1:
+            await send({"type": "websocket.close", "code": 1008})
+            return {"type": "websocket.disconnect", "code": 1008}
+        tokens -= 1
+        return message
+
+    return limited
+
+
+def inline_script_hashes(site: Path) -> list[str]:
+    """CSP sources for every inline script of the built site (the theme's own:
+    scope, palette, anchor), so no other inline script runs."""
+    found: set[str] = set()
+    for page in site.rglob("*.html"):
+        for match in INLINE_SCRIPT.finditer(page.read_text(encoding="utf-8")):
+            found.add(csp_hash(match.group(1).encode()))
+    return sorted(found)
+
+
+INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.S)
+
+
+def csp_hash(script: bytes) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(script).digest()).decode() + "'"
+
+
+def content_security_policy(scripts: Iterable[str], *, app: bool) -> str:
+    """Same-origin everything; scripts from here or hashed; framed only by the site.
+
+    The app needs inline styles (Streamlit's CSS-in-JS) and data: fonts; its
+    WebSocket is same-origin ('self' covers ws: and wss: on the same host).
+    """
+    script_src = " ".join(["'self'", *scripts])
+    parts = [
+        "default-src 'self'",
+        f"script-src {script_src}",
+        "style-src 'self' 'unsafe-inline'",
+        "img-src 'self' data: blob:",
+        "font-src 'self' data:",
+        "connect-src 'self'",
+        "frame-src 'self' blob: data:" if app else "frame-src 'self'",
+        "worker-src 'self' blob:",
+        "object-src 'none'",
+        "base-uri 'self'",
+        "form-action 'self'",
+        "frame-ancestors 'self'",
+    ]
+    return "; ".join(parts)
+
+
+class Headers:
+    """ASGI wrapper: security headers on every response, caching by kind, and
+    redirects that never name a host (only paths)."""
+
+    def __init__(self, app: Any, site_csp: str, app_csp: str) -> None:
+        self.app = app
+        self.site_csp = site_csp.encode()
+        self.app_csp = app_csp.encode()
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope.get("path", "")
+
+        async def with_headers(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": self.headers(path, message.get("headers", []))}
+            await send(message)
+
+        await self.app(scope, receive, with_headers)
+
+    def headers(self, path: str, headers: list[tuple[bytes, bytes]]) -> list[tuple[bytes, bytes]]:
+        mine = {b"cache-control", b"content-security-policy", b"location"}
+        kept = [(k, v) for k, v in headers if k.lower() not in mine]
+        given = dict((k.lower(), v) for k, v in headers)
+        html = b"text/html" in given.get(b"content-type", b"")
+        in_app = path == "/app" or path.startswith("/app/")
+        if path.startswith(("/app/media/", "/app/download/")):
+            cache = b"no-store, private"
+        elif HASHED_ASSET.search(path) or path.startswith("/app/static/"):
+            cache = YEAR.encode()
+        elif in_app and b"cache-control" in given and not html:
+            cache = given[b"cache-control"]
+        else:
+            cache = b"no-cache"  # HTML and the site's other files: revalidate
+        kept += [
+            (b"cache-control", cache),
+            (b"x-content-type-options", b"nosniff"),
+            (b"referrer-policy", b"same-origin"),
+            (b"x-frame-options", b"SAMEORIGIN"),
+            (b"content-security-policy", self.app_csp if in_app else self.site_csp),
+        ]
+        if b"location" in given:
+            target = urlsplit(given[b"location"].decode("latin-1"))
+            relative = target.path + (f"?{target.query}" if target.query else "")
+            kept.append((b"location", relative.encode("latin-1")))
+        return kept
+
+
+class SiteFiles:
+    """The built site: files as StaticFiles serves them; a missing page gets the
+    404 page of its language (`/it/...` -> `it/404.html`, `<html lang="it">`);
+    Material's language links ask for `sitemap.xml` beside each page, which is
+    the site's sitemap."""
+
+    def __init__(self, site: Path) -> None:
+        from starlette.staticfiles import StaticFiles
+
+        self.site = site
+        self.files = StaticFiles(directory=site, html=True)
+
+    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
+        from starlette.exceptions import HTTPException
+        from starlette.responses import FileResponse, HTMLResponse
+
+        path: str = scope.get("path", "")
+        if scope["type"] == "http" and path.endswith("/sitemap.xml"):
+            sitemap = self.site / "sitemap.xml"
+            if sitemap.is_file():
+                await FileResponse(sitemap, media_type="application/xml")(scope, receive, send)
+                return
+        try:
+            response = await self.files.get_response(self.files.get_path(scope), scope)
+            missing = response.status_code == 404  # StaticFiles' root 404.html
+        except HTTPException as error:
+            if error.status_code != 404:
+                raise
+            missing = True
+        if missing:
+            first = path.strip("/").split("/", 1)[0]
+            page = self.site / first / "404.html"
+            if first not in SITE_LANGUAGES or not page.is_file():
+                page = self.site / "404.html"
+            response = HTMLResponse(page.read_bytes(), status_code=404)
+        await response(scope, receive, send)
+
+
+#: The site's languages other than English, each in a folder of its own.
+SITE_LANGUAGES = ("it", "es", "fr", "pt")
+
+
 class HeadScripts:
     """ASGI wrapper: add scripts to the head of the app's HTML page."""
 
@@ -119,9 +374,9 @@ class HeadScripts:
             body.extend(message.get("body", b""))
             if message.get("more_body"):
                 return
-            headers = [
-                (k, v) for k, v in start.get("headers", []) if k.lower() != b"content-length"
-            ]
+            # The page changed: Streamlit's validators no longer describe it.
+            dropped = (b"content-length", b"etag", b"last-modified")
+            headers = [(k, v) for k, v in start.get("headers", []) if k.lower() not in dropped]
             html = any(k.lower() == b"content-type" and b"text/html" in v for k, v in headers)
             data = (
                 bytes(body).replace(b"<head>", b"<head>" + self.scripts, 1) if html else bytes(body)
@@ -133,44 +388,69 @@ class HeadScripts:
         await self.app(scope, receive, capture)
 
 
-def create_app(site: Path, *, with_app: bool = True):  # type: ignore[no-untyped-def]
+def create_app(  # type: ignore[no-untyped-def]
+    site: Path, *, with_app: bool = True, hosts: Iterable[str] = ()
+):
     from starlette.applications import Starlette
     from starlette.middleware import Middleware
     from starlette.middleware.gzip import GZipMiddleware
     from starlette.responses import RedirectResponse
     from starlette.routing import Mount, Route
-    from starlette.staticfiles import StaticFiles
 
     routes = []
     lifespan = None
+    app_scripts: list[str] = []
     if with_app:
         import streamlit as st
+        from starlette.formparsers import MultiPartParser
 
+        from . import downloads
         from .chrome import head_script
         from .errors import on_script_error
+        from .screens.classify import COPY_SCRIPT
 
         configure_streamlit()
+        # An upload stays in memory: Starlette would spool every part over 1 MiB
+        # to a temporary file on disk (deleted, but written).
+        MultiPartParser.spool_max_size = (MAX_UPLOAD_MB + 10) * 1024 * 1024
         st_app = st.App(APP_SCRIPT, on_script_error=on_script_error)
-        lifespan = st_app.lifespan()
+        lifespan = downloads.sweeping(st_app.lifespan())
+        injected = LAZY_ICON_FONT + head_script()
+        streamlit_page = Path(st.__file__).parent / "static" / "index.html"
+        page = streamlit_page.read_bytes().decode("utf-8") + injected.decode("utf-8")
+        app_scripts = sorted(
+            {csp_hash(m.group(1).encode()) for m in INLINE_SCRIPT.finditer(page)}
+            | {csp_hash(COPY_SCRIPT.encode())}
+        )
 
         async def to_app(_request):  # type: ignore[no-untyped-def]
             return RedirectResponse("/app/", status_code=308)
 
-        app = HeadScripts(st_app, LAZY_ICON_FONT + head_script())
-        routes += [Route("/app", to_app), Mount("/app", app=app)]
-    routes.append(Mount("/", app=StaticFiles(directory=site, html=True)))
+        routes += [
+            Route("/app", to_app),
+            Route("/app/download/{token}", downloads.serve),
+            Mount("/app", app=HeadScripts(st_app, injected)),
+        ]
+    routes.append(Mount("/", app=SiteFiles(site)))
+    site_csp = content_security_policy(inline_script_hashes(site), app=False)
+    app_csp = content_security_policy(app_scripts, app=True)
     return Starlette(
         routes=routes,
-        middleware=[Middleware(GZipMiddleware, minimum_size=500)],
+        middleware=[
+            Middleware(Guard, hosts=allowed_hosts(hosts)),
+            Middleware(Headers, site_csp=site_csp, app_csp=app_csp),
+            Middleware(GZipMiddleware, minimum_size=500),
+        ],
         lifespan=lifespan,
     )
 
 
-def run(host: str, port: int) -> None:
+def run(host: str, port: int, allowed: Iterable[str] = ()) -> None:
     import uvicorn
 
+    listening = () if host in ("0.0.0.0", "::", "") else (host,)
     uvicorn.run(
-        create_app(site_dir()),
+        create_app(site_dir(), hosts=(*listening, *allowed)),
         host=host,
         port=port,
         log_level="warning",

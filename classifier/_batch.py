@@ -265,16 +265,19 @@ def classify_csv(
     rules: Rulebook | None = None,
     progress: Callable[[float], None] | None = None,
     name: str | None = None,
+    max_rows: int | None = None,
 ) -> BatchResult:
     """Classify a CSV export held in memory (an upload: nothing is written to disk).
 
     `data` is the file's bytes; `name`, if given, is how messages call the
     file. `progress`, if given, is called with the fraction done (0 to 1)
     after each batch. See the module's documentation for the formats read
-    and written.
+    and written. `max_rows`, if given, bounds the work: a file with more rows
+    is refused (`too_many_rows`) as soon as they are read.
 
     Raises `BatchFileError` for a file that cannot be classified at all
-    (empty, no header row, not UTF-8 text), with `.message(lang)`;
+    (empty, no header row, not UTF-8 text, more than `MAX_COLUMNS` columns
+    or `max_rows` rows), with `.message(lang)`;
     `UnknownModelError` and `UnsupportedLanguageError` for bad options.
     """
     book = _check(model, lang, rules)
@@ -292,6 +295,8 @@ def classify_csv(
     with _reading(name):
         for batch in plan.frame.collect_batches(chunk_size=CHUNK_ROWS, maintain_order=True):
             summary.add(batch)
+            if max_rows is not None and summary.total > max_rows:
+                raise BatchFileError("too_many_rows", name, limit=str(max_rows))
             bad = batch.filter(pl.col(BAD)).select(ROW, "error")
             rejected.extend((int(row), str(error)) for row, error in bad.iter_rows())
             frames.append(batch.drop(ROW, BAD))

@@ -12,7 +12,7 @@ import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
-from typing import IO, Any, NoReturn
+from typing import IO, Any, Final, NoReturn
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.support import NullTranslations
@@ -20,7 +20,7 @@ from babel.support import NullTranslations
 from ._api import classify, describe_model, label, languages
 from ._batch import BatchFileError, classify_csv_file, summary_text
 from ._i18n import LANGUAGES, N_, load_translations
-from ._profile import Problem, ProfileError, parse_profile
+from ._profile import Problem, ProfileError, json_int, parse_profile
 from ._rules import Rulebook, RulebookError, default_rulebook, default_rulebook_text, read_rulebook
 from ._scenarios import LEVELS, expected, scenarios
 
@@ -261,6 +261,15 @@ def _read_text(path: str, t: NullTranslations, stdin: IO[str]) -> str:
         raise UsageError(t.gettext(UNREADABLE).format(path=path, reason=reason)) from None
 
 
+#: Longest profile read, in characters: parsing an object with millions of keys
+#: (only to reject them) would take minutes and gigabytes.
+MAX_DOCUMENT_CHARS: Final = 1 << 20
+
+
+def _too_large(text: str) -> Problem:
+    return Problem("too_large", (), {"length": len(text), "max": MAX_DOCUMENT_CHARS})
+
+
 def _documents(text: str) -> Iterator[tuple[int, object | Problem]]:
     """One JSON object (possibly over several lines), or JSON Lines.
 
@@ -269,9 +278,14 @@ def _documents(text: str) -> Iterator[tuple[int, object | Problem]]:
     """
     stripped = text.strip()
     if stripped.startswith("{") and "\n" in stripped:
+        if len(stripped) > MAX_DOCUMENT_CHARS:
+            if not stripped.split("\n", 1)[0].rstrip().endswith("}"):  # not JSON Lines
+                yield 1, _too_large(stripped)
+                return
+            stripped = ""
         try:
-            whole = json.loads(stripped)
-        except json.JSONDecodeError:
+            whole = json.loads(stripped, parse_int=json_int)
+        except (ValueError, RecursionError):
             whole = None
         if isinstance(whole, dict):
             yield 1, whole
@@ -279,8 +293,11 @@ def _documents(text: str) -> Iterator[tuple[int, object | Problem]]:
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
+        if len(line) > MAX_DOCUMENT_CHARS:
+            yield number, _too_large(line)
+            continue
         try:
-            yield number, json.loads(line)
+            yield number, json.loads(line, parse_int=json_int)
         except json.JSONDecodeError as error:
             yield number, Problem("invalid_json", (), {"position": error.pos + 1})
         except RecursionError:

@@ -26,11 +26,11 @@ from typing import Final
 
 import polars as pl
 
-from ._csvio import FORMULA_START, PLAIN_NUMBER, RESERVED, VERDICT_COLUMNS, Layout
+from ._csvio import FORMULA_PATTERN, PLAIN_NUMBER, RESERVED, VERDICT_COLUMNS, Layout
 from ._fields import FIELD_BY_NAME, RULE_FIELDS, Field
 from ._i18n import N_, load_translations
 from ._messages import CRITERION_LABELS
-from ._profile import BOOL_WORDS, FALSE_WORDS, TRUE_WORDS, Problem
+from ._profile import BOOL_WORDS, FALSE_WORDS, MAX_COUNT_CHARS, TRUE_WORDS, Problem
 from ._render import _label
 from ._rules import (
     MET,
@@ -64,6 +64,7 @@ RAGGED_ROW: Final = N_(
 
 ROW, BAD = RESERVED
 EXTRA: Final = "__extra"
+KEEP: Final = "__keep"
 
 _TYPES: Final[dict[str, pl.DataType]] = {
     "bool": pl.Boolean(),
@@ -113,7 +114,7 @@ def _value(spec: Field, word: pl.Expr) -> pl.Expr:
     (when/is_in rather than replace_strict, which buffers in the streaming engine.)
     """
     if spec.kind == "count":
-        syntax = word.str.contains(r"^[+-]?[0-9]+$")
+        syntax = word.str.contains(r"^[+-]?[0-9]+$") & (word.str.len_chars() <= MAX_COUNT_CHARS)
         number = word.cast(pl.Int64, strict=False)
         negative = word.str.starts_with("-") & (number.fill_null(-1) != 0)
         count = number.fill_null(MAX_COUNT).clip(0, MAX_COUNT)
@@ -221,7 +222,18 @@ def _cell_problem(spec: Field, i: int, lang: str) -> pl.Expr:
     params = {"field": name, "value": _SLOT}
     negative = _fill(Problem("negative", (name,), params).message(lang), shown_expr(word))
     not_count = _fill(Problem("not_count", (name,), params).message(lang), shown_expr(raw))
-    return pl.when(word.str.contains(r"^-[0-9]+$")).then(negative).otherwise(not_count)
+    long_params: dict[str, str | int] = {"field": name, "length": _SLOT, "max": MAX_COUNT_CHARS}
+    too_long = _fill(
+        Problem("too_long", (name,), long_params).message(lang),
+        word.str.len_chars().cast(pl.String),
+    )
+    return (
+        pl.when(word.str.len_chars() > MAX_COUNT_CHARS)
+        .then(too_long)
+        .when(word.str.contains(r"^-[0-9]+$"))
+        .then(negative)
+        .otherwise(not_count)
+    )
 
 
 def _count_json(word: pl.Expr) -> pl.Expr:
@@ -615,8 +627,7 @@ def _missing(
 
 def neutralize(expr: pl.Expr) -> pl.Expr:
     """A text cell a spreadsheet would run as a formula gets a leading quote."""
-    pattern = "^[" + "".join("\\" + c if c in "-\\^]" else c for c in FORMULA_START) + "]"
-    risky = expr.str.contains(pattern)
+    risky = expr.str.contains(FORMULA_PATTERN)
     # Only the few risky cells are matched against a number (null elsewhere: cheap).
     number = pl.when(risky).then(expr).otherwise(None).str.contains(PLAIN_NUMBER)
     return pl.when(_true(risky & ~number)).then(pl.lit("'") + expr).otherwise(expr)
@@ -660,7 +671,11 @@ def plan(
         encoding="utf8",
     )
     frame = frame.with_row_index(ROW, offset=skip + 1)
-    frame = frame.filter(pl.any_horizontal([pl.col(c).is_not_null() for c in schema]))
+    # Rows without a value are dropped. The test is a column of its own: as a
+    # filter on the scan, polars pushes it into the CSV reader, where its cost
+    # grows with the square of the column count (2,000 columns: 4 GB, 10 s).
+    keep = pl.any_horizontal([pl.col(c).is_not_null() for c in schema])
+    frame = frame.with_columns(keep.alias(KEEP)).filter(pl.col(KEEP)).drop(KEEP)
 
     extras = [pl.col(extra_name(i)) for i in range(EXTRA_CELLS)]
     extra = pl.coalesce([pl.when(x.str.strip_chars(WHITESPACE) != "").then(x) for x in extras])

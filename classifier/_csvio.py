@@ -51,6 +51,19 @@ FILE_MESSAGES: Final[dict[str, str]] = {
     "duplicate_column": N_(
         "Column “{column}” appears more than once in the header of {path}: keep only one."
     ),
+    "too_many_columns": N_(
+        "{path} has {count} columns; at most {limit} can be classified. "
+        "Keep the classifier's fields and the columns you need, and try again."
+    ),
+    "header_too_long": N_(
+        "The header row of {path} is longer than {limit} characters (or a quote in it is "
+        "never closed): it cannot be a header of field names."
+    ),
+    "too_many_rows": N_(
+        "{path} has more than {limit} rows, more than can be classified here: "
+        "split it, or classify it with the command line (funnel-coach batch), "
+        "which reads files of any length."
+    ),
     "no_polars": N_(
         "Batch classification needs polars: run `pip install funnel-coach[batch]` (or ./dev test)."
     ),
@@ -64,11 +77,23 @@ WARNING_MESSAGES: Final[dict[str, str]] = {
 #: How a file without a name (an upload given as bytes) is called in messages.
 UNNAMED: Final = N_("the file")
 
-# A spreadsheet runs a cell that starts with one of these as a formula.
-FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
-# ...unless the cell is a plain number ("-3", "+1.5", "2,5e3").
+# A spreadsheet runs a cell as a formula when it starts with a tab, a carriage
+# return, or one of = + - @ (or their full-width forms), also after spaces,
+# line breaks or invisible characters that an importer may trim first.
+# One pattern for Python's `re` (header cells) and polars (body cells).
+_INVISIBLE: Final = "\\s\u200b\u200c\u200d\u2060\ufeff"
+FORMULA_PATTERN: Final = f"^(?:[\t\r]|[{_INVISIBLE}]*[=+\\-@\uff1d\uff0b\uff0d\uff20])"
+_FORMULA_RE: Final = re.compile(FORMULA_PATTERN)
+# ...unless the cell is a plain number ("-3", "+1.5", "2,5e3"), and only that
+# (`fullmatch` in Python: its `$` would also match before a final line break).
 PLAIN_NUMBER: Final = r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?$"
 _PLAIN_NUMBER_RE: Final = re.compile(PLAIN_NUMBER)
+
+#: Columns a file may have: the batch's work grows with them, and no CRM export
+#: needs more.
+MAX_COLUMNS: Final = 1_000
+#: Longest header row, in characters (also the csv module's longest cell).
+MAX_HEADER_CHARS: Final = 128 * 1024
 
 
 class BatchFileError(ValueError):
@@ -91,7 +116,7 @@ class BatchFileError(ValueError):
 
 def neutralize_text(text: str) -> str:
     """A cell a spreadsheet would run as a formula gets a leading quote."""
-    if text.startswith(FORMULA_START) and not _PLAIN_NUMBER_RE.match(text):
+    if _FORMULA_RE.match(text) and not _PLAIN_NUMBER_RE.fullmatch(text):
         return "'" + text
     return text
 
@@ -149,12 +174,24 @@ def sniff(head: bytes, path: str | None) -> Layout:
     text = _decode_head(head[len(BOM) :] if bom else head, path)
     if not text.strip():
         raise BatchFileError("empty", path)
-    first_line = text.lstrip("\r\n").splitlines()[0]
-    counts = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in DELIMITERS}
-    delimiter = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
     # Leading blank lines before the header are skipped, as a spreadsheet would.
     stripped = text.lstrip("\r\n")
-    header = _first_record(stripped, delimiter)
+    first_line = stripped.splitlines()[0]
+    if len(first_line) > MAX_HEADER_CHARS:
+        raise BatchFileError("header_too_long", path, limit=str(MAX_HEADER_CHARS))
+    try:
+        counts = {d: len(next(csv.reader([first_line], delimiter=d), [])) for d in DELIMITERS}
+        delimiter = max(DELIMITERS, key=lambda d: (counts[d], d == ","))
+        header = _first_record(stripped[: MAX_HEADER_CHARS + 1], delimiter)
+    except csv.Error:  # a quoted cell longer than the csv module reads
+        raise BatchFileError("header_too_long", path, limit=str(MAX_HEADER_CHARS)) from None
+    if len(header) > MAX_COLUMNS:
+        raise BatchFileError(
+            "too_many_columns",
+            path,
+            count=str(len(header)),
+            limit=str(MAX_COLUMNS),
+        )
     fields: list[str | None] = []
     seen: dict[str, str] = {}
     for cell in header:

@@ -378,6 +378,10 @@ ERROR_MESSAGES: Final[dict[str, str]] = {
     ),
     "not_object": N_("A profile must be a JSON object of fields and values, but received {value}."),
     "invalid_json": N_("This line is not valid JSON (error at character {position})."),
+    "too_large": N_(
+        "This profile is {length} characters long; at most {max} are read (a profile has a "
+        "few fields)."
+    ),
 }
 
 

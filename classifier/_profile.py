@@ -23,6 +23,21 @@ TRUE_WORDS: Final[frozenset[str]] = frozenset({"true", "yes", "1"})
 FALSE_WORDS: Final[frozenset[str]] = frozenset({"false", "no", "0"})
 BOOL_WORDS: Final[tuple[str, ...]] = ("true", "false", "yes", "no", "1", "0")
 _KNOWN_NAMES: Final[tuple[str, ...]] = tuple(FIELD_BY_NAME)
+#: Longest count accepted, in characters: longer is `too_long`, before Python's
+#: int conversion limit (4,300 digits) could turn a link or a line into a traceback.
+MAX_COUNT_CHARS: Final = 20
+#: Problems reported for one profile: an object with millions of unknown keys is
+#: rejected after these, without a message per key.
+MAX_PROBLEMS: Final = 20
+
+
+class LongNumber(str):
+    """A JSON integer too long to convert (see `json_int`), kept as its digits."""
+
+
+def json_int(text: str) -> int | LongNumber:
+    """`json.loads(parse_int=...)`: a number too long for a count stays text."""
+    return LongNumber(text) if len(text) > MAX_COUNT_CHARS else int(text)
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,7 +113,14 @@ def _check(spec: Field, value: object, problems: list[Problem]) -> Value:
             return value
         problems.append(Problem("not_bool", (name,), {"field": name, "value": shown(value)}))
     elif spec.kind == "count":
-        if isinstance(value, int) and not isinstance(value, bool):
+        if isinstance(value, LongNumber):
+            params: dict[str, str | int] = {
+                "field": name,
+                "length": len(value),
+                "max": MAX_COUNT_CHARS,
+            }
+            problems.append(Problem("too_long", (name,), params))
+        elif isinstance(value, int) and not isinstance(value, bool):
             if value >= 0:
                 return value
             problems.append(Problem("negative", (name,), {"field": name, "value": shown(value)}))
@@ -172,6 +194,13 @@ def parse_text_value(name: str, text: str) -> tuple[Value, Problem | None]:
             {"field": name, "value": shown(text), "allowed": ", ".join(BOOL_WORDS)},
         )
     if spec.kind == "count":
+        if len(raw) > MAX_COUNT_CHARS:
+            params: dict[str, str | int] = {
+                "field": name,
+                "length": len(raw),
+                "max": MAX_COUNT_CHARS,
+            }
+            return None, Problem("too_long", (name,), params)
         digits = raw[1:] if raw[:1] in "+-" else raw
         if digits.isascii() and digits.isdigit():
             number = int(raw)
@@ -203,6 +232,8 @@ def parse_profile(data: object) -> Profile:
     values: dict[str, Value] = dict.fromkeys(RULE_FIELDS)
     display: dict[str, str | None] = {"name": None, "id": None}
     for key, raw in data.items():
+        if len(problems) >= MAX_PROBLEMS:
+            break
         spec = FIELD_BY_NAME.get(key) if isinstance(key, str) else None
         if spec is None:
             problems.append(unknown_field(str(key)))

@@ -71,8 +71,8 @@ def test_upload_classifies_and_shows_counts_table_and_rejections() -> None:
     # Cells are text, never Markdown: each one is escaped and shows as typed.
     assert frame["company"][1] == '=HYPERLINK\\("x"\\)'
     assert frame["company"][1].replace("\\", "") == '=HYPERLINK("x")'
-    download = at.get("download_button")[0]
-    assert download.label == _(batch.DOWNLOAD)
+    link = next(str(m.value) for m in at.markdown if '<a class="fc-download"' in str(m.value))
+    assert _(batch.DOWNLOAD) in link and 'href="/app/download/' in link
 
 
 def test_an_unusable_file_gets_a_localized_error_and_no_traceback() -> None:

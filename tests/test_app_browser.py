@@ -31,13 +31,13 @@ def settle(page: Any) -> None:
     page.wait_for_function(
         """() => !document.querySelector('[data-stale="true"]')
               && !document.querySelector('[data-testid="stStatusWidget"]')""",
-        polling=200,
+        polling="raf",
     )
     page.wait_for_timeout(300)
     page.wait_for_function(
         """() => !document.querySelector('[data-stale="true"]')
               && !document.querySelector('[data-testid="stStatusWidget"]')""",
-        polling=200,
+        polling="raf",
     )
 
 
@@ -225,7 +225,7 @@ def test_uploading_a_csv_shows_counts_and_offers_the_download(served: str, page:
     for stage in ("stranger", "visitor", "lead", "prospect", "customer"):
         assert label("stage", stage, lang) in body
     with page.expect_download() as download:
-        page.get_by_role("button", name=gettext(lang)("Download the classified CSV")).click()
+        page.get_by_role("link", name=gettext(lang)("Download the classified CSV")).click()
     data = Path(download.value.path()).read_text(encoding="utf-8")
     header = data.splitlines()[0]
     assert "stage" in header and "next_action" in header
@@ -319,7 +319,7 @@ def test_streamlit_own_words_follow_the_page_language(served: str, page: Any) ->
     settle(page)
     page.get_by_label(gettext(lang)("Language")).click()
     page.get_by_role("option", name="Português").click()
-    page.wait_for_function("document.documentElement.lang === 'pt'")
+    page.wait_for_function("() => document.documentElement.lang === 'pt'")
     settle(page)
     shown = page.evaluate(SHOWN_WORDS)
     assert table()["pt"]["App pages"] in shown and words["App pages"] not in shown

@@ -1,7 +1,10 @@
 """Batch: classify a CRM export (CSV) and see the whole list through the funnel.
 
-The upload stays in memory: Streamlit keeps uploaded files in RAM, this page
-hands the bytes to `classify_csv`, and nothing is written to disk or logged.
+The upload stays in memory: Streamlit keeps uploaded files in RAM (the server
+keeps Starlette from spooling them to disk), this page pipes the bytes to a
+child process (`app.worker`, with memory and time limits) and keeps only what
+it shows; the classified file is held for this session's download only
+(`app.downloads`). Nothing is written to disk or logged.
 """
 
 from __future__ import annotations
@@ -10,23 +13,18 @@ from html import escape
 
 import polars as pl
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from classifier import (
-    FIELDS,
-    NEXT_ACTIONS,
-    STAGES,
-    BatchFileError,
-    BatchResult,
-    classify_csv,
-    label,
-)
+from classifier import NEXT_ACTIONS, STAGES, BatchFileError, label
 
-from .. import state
+from .. import downloads, state
 from ..form import model_selector
 from ..i18n import N_, NN_, gettext, ngettext
 from ..view import MISSING, NEXT_ACTION, STAGE, TEMPERATURE, plain, style
+from ..worker import SECONDS, BatchFailed, Outcome, classify_upload
 
-RESULT = "batch_result"  # (upload id, model, lang) -> BatchResult
+RESULT = "batch_result"  # (upload id, model, lang), Outcome, download path
 UPLOAD = "batch_upload"
 MAX_MB = 200
 
@@ -53,12 +51,17 @@ MORE_REJECTED = NN_(
     "…and {count} more rows: see their error column in the downloaded file.",
 )
 UNUSABLE = N_("This file cannot be classified: {message}")
-SHOWN_ROWS = 20
-OWN_COLUMNS = 3
+TOO_BIG = N_(
+    "This file needs more memory than the server gives one file: split it, or classify it "
+    "with the command line (funnel-coach batch), which reads files of any length."
+)
+TOO_SLOW = N_(
+    "Classifying this file took more than {minutes} minutes, the most the server gives one "
+    "file: split it, or classify it with the command line (funnel-coach batch)."
+)
 PROBLEM = N_("Why it was rejected")
 #: Verdict columns whose values are ids, shown as the label in the learner's words.
 LABELLED = ("stage", "temperature", "next_action")
-SHOWN_REJECTED = 100
 
 BARS = """<style>
 .fc-count{display:grid;grid-template-columns:minmax(8rem,14rem) 1fr auto;gap:.3rem .6rem;
@@ -67,6 +70,10 @@ BARS = """<style>
 .fc-count__fill{height:100%;background:#283593}
 .fc-count--funnel .fc-count__fill{margin:0 auto}
 .fc-count__value{font-variant-numeric:tabular-nums;color:#1a1a2e}
+.fc-download{display:inline-block;padding:.45rem .9rem;border-radius:.5rem;background:#283593;
+ color:#fff!important;text-decoration:none!important;font-weight:600}
+.fc-download:hover{background:#1a237e}
+.fc-download:focus-visible{outline:2px solid #283593;outline-offset:2px}
 </style>"""
 
 
@@ -85,7 +92,7 @@ def count_chart(title: str, counts: dict[str, int], kind: str, lang: str) -> Non
     st.markdown(f'<div class="fc-count{shape}">{rows}</div>', unsafe_allow_html=True)
 
 
-def preview(result: BatchResult, rows: int, lang: str) -> pl.DataFrame:
+def preview(outcome: Outcome, lang: str) -> pl.DataFrame:
     """The first rows as a learner reads them: who, then the verdict in words.
 
     The contact's own columns (id, name, company…) stay as typed; the profile
@@ -93,18 +100,15 @@ def preview(result: BatchResult, rows: int, lang: str) -> pl.DataFrame:
     st.table reads cells as Markdown.
     """
     _ = gettext(lang)
-    frame = result.frame.head(rows)
-    fields = {field.name for field in FIELDS}
-    own = [c for c in result.input_columns if c not in fields][:OWN_COLUMNS]
+    own = outcome.columns[: -len(VERDICT_SHOWN)]
     headers = {c: c for c in own} | {
         "stage": _(STAGE),
         "temperature": _(TEMPERATURE),
         "next_action": _(NEXT_ACTION),
         "missing": _(MISSING),
     }
-    if frame["error"].null_count() < frame.height:
+    if any(row["error"] for row in outcome.rows):
         headers["error"] = _(PROBLEM)
-    text = frame.select(list(headers)).cast(pl.String)
 
     def shown(column: str, value: str | None) -> str:
         if not value:
@@ -113,10 +117,51 @@ def preview(result: BatchResult, rows: int, lang: str) -> pl.DataFrame:
 
     return pl.DataFrame(
         {
-            plain(header): [shown(column, value) for value in text[column]]
+            plain(header): [shown(column, row[column]) for row in outcome.rows]
             for column, header in headers.items()
-        }
+        },
+        schema={plain(header): pl.String for header in headers.values()},
     )
+
+
+#: The verdict columns the worker sends after the contact's own.
+VERDICT_SHOWN = ("stage", "temperature", "next_action", "missing", "error")
+
+
+def classified(upload: UploadedFile, model: str, lang: str) -> tuple[Outcome, str] | None:
+    """The outcome and download path for this upload, computed once per
+    (file, model, language); None, with the reason shown, when it cannot be."""
+    _ = gettext(lang)
+    key = (upload.file_id, model, lang)
+    cached = st.session_state.get(RESULT)
+    if cached is not None and cached[0] == key:
+        return cached[1], cached[2]
+    st.session_state.pop(RESULT, None)
+    context = get_script_run_ctx()
+    session = context.session_id if context is not None else "local"
+    downloads.drop(session)
+    bar = st.progress(0.0, text=_(WORKING))
+    try:
+        outcome, data = classify_upload(
+            upload.getvalue(),
+            model=model,
+            lang=lang,
+            name=upload.name,
+            progress=lambda done: bar.progress(done, text=_(WORKING)),
+        )
+    except BatchFileError as error:
+        st.error(plain(_(UNUSABLE).format(message=error.message(lang))))
+        return None
+    except BatchFailed as failed:
+        limit = _(TOO_SLOW).format(minutes=SECONDS // 60) if failed.reason == "time" else _(TOO_BIG)
+        st.error(plain(limit))
+        return None
+    finally:
+        bar.empty()
+    name = f"classified-{upload.name.rsplit('.', 1)[0]}.csv"
+    path = downloads.publish(session, st.context.cookies.get(downloads.COOKIE), name, data)
+    st.session_state[RESULT] = (key, outcome, path)
+    return outcome, path
 
 
 def render() -> None:
@@ -139,62 +184,46 @@ def render() -> None:
     state.publish(page="batch", extra={})
     if upload is None:
         st.session_state.pop(RESULT, None)
+        context = get_script_run_ctx()
+        if context is not None:
+            downloads.drop(context.session_id)
         return
     model = str(st.session_state[state.MODEL])
-    key = (upload.file_id, model, lang)
-    cached = st.session_state.get(RESULT)
-    if cached is None or cached[0] != key:
-        bar = st.progress(0.0, text=_(WORKING))
-        try:
-            result = classify_csv(
-                upload.getvalue(),
-                model=model,
-                lang=lang,
-                name=upload.name,
-                progress=lambda done: bar.progress(done, text=_(WORKING)),
-            )
-        except BatchFileError as error:
-            bar.empty()
-            st.error(plain(_(UNUSABLE).format(message=error.message(lang))))
-            return
-        bar.empty()
-        st.session_state[RESULT] = (key, result)
-    else:
-        result = cached[1]
-    for warning in result.warnings:
+    done = classified(upload, model, lang)
+    if done is None:
+        return
+    outcome, path = done
+    for warning in outcome.warnings:
         st.warning(plain(warning))
     summary = _(DONE).format(
-        classified=result.classified, total=result.total, rejected=len(result.rejected)
+        classified=outcome.classified, total=outcome.total, rejected=outcome.rejected
     )
-    (st.success if not result.rejected else st.warning)(plain(summary))
+    (st.success if not outcome.rejected else st.warning)(plain(summary))
     left, right = st.columns(2, gap="large")
     with left:
-        count_chart(_(BY_STAGE), {s: result.stage_counts.get(s, 0) for s in STAGES}, "stage", lang)
+        counts = {s: outcome.stage_counts.get(s, 0) for s in STAGES}
+        count_chart(_(BY_STAGE), counts, "stage", lang)
     with right:
-        actions = {a: result.next_action_counts.get(a, 0) for a in NEXT_ACTIONS}
+        actions = {a: outcome.next_action_counts.get(a, 0) for a in NEXT_ACTIONS}
         count_chart(_(BY_ACTION), {a: n for a, n in actions.items() if n}, "next_action", lang)
-    st.download_button(
-        _(DOWNLOAD),
-        data=result.csv,
-        file_name=f"classified-{upload.name.rsplit('.', 1)[0]}.csv",
-        mime="text/csv",
-        key="batch_download",
-        type="primary",
-        on_click="ignore",
+    # A link, not st.download_button: Streamlit's media store would serve the
+    # file to anyone with its URL, without a session, after the session ended.
+    st.markdown(
+        f'<a class="fc-download" href="{escape(path)}" download>{escape(_(DOWNLOAD))}</a>',
+        unsafe_allow_html=True,
     )
-    shown = min(SHOWN_ROWS, result.frame.height)
+    shown = len(outcome.rows)
     st.markdown(f"**{ngettext(lang)(*FIRST_ROWS, shown).format(count=shown)}**")
     # A plain table: real table semantics for screen readers, and none of the
     # data grid's English-only menus.
-    st.table(preview(result, shown, lang), hide_index=True)
-    if result.rejected:
+    st.table(preview(outcome, lang), hide_index=True)
+    if outcome.rejected:
         st.markdown(f"**{_(REJECTED)}**")
         st.markdown(
             "\n".join(
-                f"- {plain(_(ROW).format(row=row, error=error))}"
-                for row, error in result.rejected[:SHOWN_REJECTED]
+                f"- {plain(_(ROW).format(row=row, error=error))}" for row, error in outcome.listed
             )
         )
-        if len(result.rejected) > SHOWN_REJECTED:
-            more = len(result.rejected) - SHOWN_REJECTED
+        if outcome.rejected > len(outcome.listed):
+            more = outcome.rejected - len(outcome.listed)
             st.markdown(plain(ngettext(lang)(*MORE_REJECTED, more).format(count=more)))

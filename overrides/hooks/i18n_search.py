@@ -120,6 +120,10 @@ def on_post_build(config: Any) -> None:
     default, others = languages(config)
     if default in NOT_FOUND:  # the root 404 page speaks the default language
         (Path(config.site_dir) / "404.html").write_text(NOT_FOUND[default], encoding="utf-8")
+    for lang in others:  # the server answers /it/... with it/404.html
+        if lang in NOT_FOUND and (Path(config.site_dir) / lang).is_dir():
+            page = Path(config.site_dir) / lang / "404.html"
+            page.write_text(NOT_FOUND[lang], encoding="utf-8")
     path = Path(config.site_dir) / "search" / "search_index.json"
     if not path.is_file():
         return

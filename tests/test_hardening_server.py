@@ -1,0 +1,152 @@
+"""Issue 12, the server's side, against the real `funnel-coach serve` on loopback:
+hostile Host and Origin, rerun floods, private endpoints, headers, caching,
+localized 404s, downloads bound to their session."""
+
+from __future__ import annotations
+
+import base64
+import http.client
+import os
+import socket
+import time
+import urllib.error
+import urllib.request
+from urllib.parse import urlsplit
+
+import pytest
+
+
+def get(url: str, path: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
+    parts = urlsplit(url)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request("GET", path, headers=headers or {})
+    return connection.getresponse()
+
+
+def websocket_handshake(url: str, headers: dict[str, str]) -> str:
+    """The status line the server answers a WebSocket upgrade with."""
+    parts = urlsplit(url)
+    key = base64.b64encode(os.urandom(16)).decode()
+    lines = [
+        "GET /app/_stcore/stream HTTP/1.1",
+        "Upgrade: websocket",
+        "Connection: Upgrade",
+        f"Sec-WebSocket-Key: {key}",
+        "Sec-WebSocket-Version: 13",
+        "Sec-WebSocket-Protocol: streamlit",
+        *(f"{k}: {v}" for k, v in headers.items()),
+    ]
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        return sock.recv(4096).decode("latin-1").split("\r\n", 1)[0]
+
+
+def test_unknown_host_is_refused_and_redirects_name_no_host(served: str) -> None:
+    assert get(served, "/classifier", {"Host": "evil.example"}).status == 400
+    assert get(served, "/", {"Host": "a" * 5_000}).status == 400
+    response = get(served, "/classifier")
+    assert response.status in (307, 308)
+    assert response.headers["Location"] == "/classifier/"
+
+
+def test_foreign_origin_websocket_is_refused_quickly_same_origin_is_not(served: str) -> None:
+    host = urlsplit(served).netloc
+    started = time.monotonic()
+    for origin in ("https://evil.example", f"http://rebind.example:{urlsplit(served).port}"):
+        status = websocket_handshake(served, {"Host": host, "Origin": origin})
+        assert " 403 " in status, status
+    assert time.monotonic() - started < 2  # no public-IP lookup
+    rebind = "rebind.example:80"
+    assert " 101 " not in websocket_handshake(
+        served, {"Host": rebind, "Origin": f"http://{rebind}"}
+    )
+    assert " 101 " in websocket_handshake(served, {"Host": host, "Origin": f"http://{host}"})
+
+
+def test_a_foreign_origin_cannot_upload(served: str) -> None:
+    parts = urlsplit(served)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+    connection.request(
+        "PUT",
+        "/app/_stcore/upload_file/x/y",
+        body=b"x",
+        headers={"Origin": "https://evil.example", "Content-Type": "text/plain"},
+    )
+    assert connection.getresponse().status == 403
+
+
+def test_metrics_are_private(served: str) -> None:
+    assert get(served, "/app/_stcore/metrics").status == 404
+    assert get(served, "/app/_stcore/health").status == 200
+
+
+def test_a_rerun_flood_closes_that_connection_only(served: str) -> None:
+    import asyncio
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+
+    host = urlsplit(served).netloc
+    message = BackMsg()
+    message.rerun_script.query_string = "page=classify"
+    rerun = message.SerializeToString()
+
+    async def flood() -> int | None:
+        async with websockets.connect(
+            f"ws://{host}/app/_stcore/stream", subprotocols=["streamlit"], open_timeout=10
+        ) as ws:
+            try:
+                for _ in range(500):
+                    await ws.send(rerun)
+                await asyncio.wait_for(ws.recv(), 10)
+                async for _ in ws:
+                    pass
+            except websockets.ConnectionClosed as closed:
+                return closed.rcvd.code if closed.rcvd else None
+        return None
+
+    assert asyncio.run(flood()) == 1008
+    assert get(served, "/app/_stcore/health").status == 200
+
+
+@pytest.mark.parametrize("path", ["", "it/roles/", "app/", "assets/javascripts/funnel-coach.js"])
+def test_security_headers_everywhere(served: str, path: str) -> None:
+    response = get(served, "/" + path)
+    assert response.status == 200
+    headers = response.headers
+    assert headers["X-Content-Type-Options"] == "nosniff"
+    assert headers["Referrer-Policy"] == "same-origin"
+    policy = headers["Content-Security-Policy"]
+    assert (
+        "frame-ancestors 'self'" in policy
+        and "'unsafe-inline'" not in policy.split("script-src", 1)[1].split(";", 1)[0]
+    )
+    if "text/html" in headers["Content-Type"]:
+        assert headers["Cache-Control"] == "no-cache"
+        assert "ETag" not in headers or not path.startswith("app")
+
+
+def test_hashed_assets_are_immutable_for_a_year(served: str) -> None:
+    html = get(served, "/").read().decode()
+    bundle = html.split('src="assets/javascripts/bundle.', 1)[1].split('"', 1)[0]
+    response = get(served, "/assets/javascripts/bundle." + bundle)
+    assert response.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+
+
+def test_a_missing_page_gets_the_404_of_its_language(served: str) -> None:
+    response = get(served, "/it/nowhere/")
+    assert response.status == 404
+    assert '<html lang="it"' in response.read().decode()
+    response = get(served, "/nowhere/")
+    assert response.status == 404 and '<html lang="en"' in response.read().decode()
+
+
+def test_the_sitemap_material_asks_for_beside_a_page_exists(served: str) -> None:
+    assert get(served, "/it/roles/sitemap.xml").status == 200
+
+
+def test_a_download_without_its_session_cookie_is_not_found(served: str) -> None:
+    with pytest.raises(urllib.error.HTTPError) as caught:
+        urllib.request.urlopen(served + "app/download/" + "x" * 43, timeout=10)
+    assert caught.value.code == 404
+    assert caught.value.headers["Cache-Control"] == "no-store, private"
