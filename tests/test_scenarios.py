@@ -246,6 +246,32 @@ def test_each_market_uses_its_own_quotation_marks(lang: str, quotes: str) -> Non
     assert any(opening in text and closing in text for _, text in raw_texts(lang)), lang
 
 
+LATIN_AMERICA = (
+    "Argentina",
+    "Bolivia",
+    "Chile",
+    "Colombia",
+    "Costa Rica",
+    "Ecuador",
+    "Guatemala",
+    "México",
+    "Panamá",
+    "Paraguay",
+    "Perú",
+    "Uruguay",
+    "Venezuela",
+)
+
+
+def test_spanish_stories_say_where_in_latin_america_they_are_set() -> None:
+    """The site speaks neutral Latin American Spanish: no story is set in Spain."""
+    spain = re.compile(r"\b(euros?|España|móvil|ordenador)\b", re.IGNORECASE)
+    for item in BANK:
+        story = item.texts["es"].story
+        assert any(re.search(rf"\b{country}\b", story) for country in LATIN_AMERICA), item.id
+        assert not spain.search(story), (item.id, story)
+
+
 # --- The loader ---------------------------------------------------------------
 
 
