@@ -6,11 +6,14 @@ from __future__ import annotations
 import io
 import json
 import re
+import tomllib
 from collections import Counter
+from importlib import resources
 
 import pytest
 
 from classifier import (
+    NEXT_ACTIONS,
     STAGES,
     Scenario,
     UnknownScenarioError,
@@ -25,6 +28,7 @@ from classifier import (
 )
 from classifier._cli import main
 from classifier._fields import RULE_FIELDS
+from tests.conftest import SPEC
 
 LANGS = languages()
 BANK = scenarios()
@@ -186,6 +190,86 @@ def test_a_framework_changes_the_answer_somewhere() -> None:
         s.id for s in BANK if s.model != "funnel" and expected(s).stage != classify(s.profile).stage
     ]
     assert len(differs) >= 3, differs
+
+
+def contract_next_actions() -> list[str]:
+    """The `next_action` column of the contract's table (section 3), in its order."""
+    text = (SPEC / "classification.md").read_text(encoding="utf-8")
+    section = text.split("## 3. Next action", 1)[1].split("\n## ", 1)[0]
+    rows = section.split("|---|---|", 1)[1]  # the table's body, below its header
+    return re.findall(r"^\|[^|\n]+\| `([a-z_]+)` \|$", rows, flags=re.MULTILINE)
+
+
+def test_each_level_has_at_least_twenty_stories() -> None:
+    by_level = Counter(s.level for s in BANK)
+    for level in (1, 2, 3):
+        assert by_level[level] >= 20, (level, by_level)
+
+
+def test_level_one_uses_the_funnel_model_only() -> None:
+    assert [s.id for s in scenarios(1) if s.model != "funnel"] == []
+
+
+def test_every_next_action_of_the_contract_is_taught_and_at_level_one() -> None:
+    contract = contract_next_actions()
+    assert sorted(contract) == sorted(NEXT_ACTIONS), contract
+    everywhere = Counter(action for _, _, _, action, _ in verdicts().values())
+    easy = Counter(classify(s.profile, model=s.model).next_action.id for s in scenarios(1))
+    for action in contract:
+        assert everywhere[action] >= 1, (action, everywhere)
+        assert easy[action] >= 1, (action, easy)
+
+
+def raw_texts(lang: str) -> list[tuple[str, str]]:
+    """(scenario id, text) for the title, story and facts of `lang` as written in
+    the data file, before the loader collapses whitespace (no-break spaces too)."""
+    data = resources.files("classifier").joinpath("scenarios.toml").read_text(encoding="utf-8")
+    out = []
+    for raw in tomllib.loads(data)["scenario"]:
+        text = raw[lang]
+        out += [(raw["id"], v) for v in (text["title"], text["story"], *text["facts"].values())]
+    return out
+
+
+def test_french_stories_use_no_break_spaces() -> None:
+    plain = re.compile(r"[ \t\n][:;!?»]|«[ \t\n]|\d[ \t\n]\d{3}(?!\d)")
+    bad = [(sid, m.group()) for sid, text in raw_texts("fr") for m in plain.finditer(text)]
+    assert bad == [], bad[:5]
+    assert any("\u00a0:" in text for _, text in raw_texts("fr"))
+
+
+@pytest.mark.parametrize(("lang", "quotes"), [("it", "«»"), ("es", "«»"), ("pt", "“”")])
+def test_each_market_uses_its_own_quotation_marks(lang: str, quotes: str) -> None:
+    straight = [(sid, text) for sid, text in raw_texts(lang) if '"' in text]
+    assert straight == [], straight[:3]
+    opening, closing = quotes
+    assert any(opening in text and closing in text for _, text in raw_texts(lang)), lang
+
+
+LATIN_AMERICA = (
+    "Argentina",
+    "Bolivia",
+    "Chile",
+    "Colombia",
+    "Costa Rica",
+    "Ecuador",
+    "Guatemala",
+    "México",
+    "Panamá",
+    "Paraguay",
+    "Perú",
+    "Uruguay",
+    "Venezuela",
+)
+
+
+def test_spanish_stories_say_where_in_latin_america_they_are_set() -> None:
+    """The site speaks neutral Latin American Spanish: no story is set in Spain."""
+    spain = re.compile(r"\b(euros?|España|móvil|ordenador)\b", re.IGNORECASE)
+    for item in BANK:
+        story = item.texts["es"].story
+        assert any(re.search(rf"\b{country}\b", story) for country in LATIN_AMERICA), item.id
+        assert not spain.search(story), (item.id, story)
 
 
 # --- The loader ---------------------------------------------------------------
