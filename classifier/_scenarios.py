@@ -9,6 +9,7 @@ it, so a trainee (and the app) can point at the fact that decided.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -78,7 +79,8 @@ class UnknownScenarioError(KeyError):
 def _squash(text: object, where: str) -> str:
     if not isinstance(text, str) or not text.strip():
         raise ScenarioBankError(f"{where}: expected non-empty text")
-    return " ".join(text.split())
+    # Only line breaks and ordinary spaces collapse: no-break spaces are typography.
+    return re.sub(r"[ \t\r\n]+", " ", text).strip()
 
 
 def _text(raw: object, where: str, profile: Mapping[str, object]) -> ScenarioText:

@@ -393,3 +393,10 @@ def test_cli_unknown_language_names_the_supported_ones(capsys: pytest.CaptureFix
     assert code == 2
     err = capsys.readouterr().err
     assert "de" in err and "it" in err and "pt" in err
+
+
+def test_french_no_break_spaces_survive_loading() -> None:
+    """The bank's typography reaches the learner: loading collapses line breaks only."""
+    french = " ".join(s.text("fr").story for s in BANK)
+    assert re.search("[\u00a0\u202f][:;!?]", french)
+    assert not re.search(" [:;!?]", french)
