@@ -21,7 +21,7 @@ from classifier import (
     label,
 )
 
-from .. import state
+from .. import rules, state
 from ..form import model_selector
 from ..i18n import N_, NN_, gettext, ngettext
 from ..view import MISSING, NEXT_ACTION, STAGE, TEMPERATURE, plain, style
@@ -140,7 +140,7 @@ def render() -> None:
     if upload is None:
         st.session_state.pop(RESULT, None)
         return
-    model = str(st.session_state[state.MODEL])
+    model = state.model()
     key = (upload.file_id, model, lang)
     cached = st.session_state.get(RESULT)
     if cached is None or cached[0] != key:
@@ -150,6 +150,7 @@ def render() -> None:
                 upload.getvalue(),
                 model=model,
                 lang=lang,
+                rules=rules.current(),
                 name=upload.name,
                 progress=lambda done: bar.progress(done, text=_(WORKING)),
             )
