@@ -51,6 +51,9 @@ html[data-fc-scheme="dark"] [data-testid="stCaptionContainer"] p { color: #c5c8d
    folds into an unnamed button. */
 .st-key-fc_nav { gap: .25rem 1rem; }
 .st-key-fc_nav a { padding: .25rem .4rem; }
+/* Headings the size of the site's, not a poster: the app sits inside a lesson. */
+[data-testid="stMainBlockContainer"] h1 { font-size: clamp(1.6rem, 5vw, 2.2rem); }
+[data-testid="stMainBlockContainer"] h2 { font-size: clamp(1.3rem, 4vw, 1.7rem); }
 </style>"""
 
 
