@@ -10,6 +10,7 @@ from streamlit.testing.v1 import AppTest
 
 from app import i18n
 from app.form import KIND
+from app.view import colon
 from app.state import widget_key
 from classifier import classify, label, models
 from tests.conftest import LANGS, ROOT, load_examples
@@ -53,7 +54,7 @@ def test_every_language_renders_the_classify_page_in_that_language(lang: str) ->
     if lang != "en":
         assert at.title[0].value != "Classify a contact"
     stage = label("stage", "prospect", lang)
-    assert verdict_header(at) == f"{_('Verdict')}: {stage}"
+    assert verdict_header(at) == f"{_('Verdict')}{colon(lang)}{stage}"
     expected = classify({k: {"true": True}.get(v, v) for k, v in PROSPECT_LINK.items()}, lang=lang)
     assert expected.summary.replace(".", "") in text_of(at).replace("\\", "").replace(".", "")
     assert at.query_params["lang"] == lang
@@ -65,17 +66,17 @@ def test_the_shared_link_of_the_issue_shows_a_hot_prospect_in_italian() -> None:
     assert label("temperature", "hot", "it") in text
     assert label("next_action", "propose", "it") in text
     # The form shows what the link says.
-    assert at.radio(key=widget_key("budget")).value == "yes"
-    assert at.radio(key=widget_key("consent")).value == "single"
-    assert at.radio(key=widget_key("authority")).value == "unknown"
+    assert at.radio(key=widget_key("budget", "it")).value == "yes"
+    assert at.radio(key=widget_key("consent", "it")).value == "single"
+    assert at.radio(key=widget_key("authority", "it")).value == "unknown"
 
 
 def test_every_widget_changes_the_verdict_and_the_link() -> None:
     at = run({"lang": "en"})
     assert verdict_header(at) == "Verdict: Stranger"
-    at.number_input(key=widget_key("interactions")).set_value(3).run()
+    at.number_input(key=widget_key("interactions", "en")).set_value(3).run()
     assert verdict_header(at) == "Verdict: Visitor"
-    at.radio(key=widget_key("identified")).set_value("yes").run()
+    at.radio(key=widget_key("identified", "en")).set_value("yes").run()
     assert verdict_header(at) == "Verdict: Lead"
     for field, value in [
         ("consent", "double"),
@@ -83,23 +84,23 @@ def test_every_widget_changes_the_verdict_and_the_link() -> None:
         ("need", "clear"),
         ("intent", "low"),
     ]:
-        at.radio(key=widget_key(field)).set_value(value).run()
+        at.radio(key=widget_key(field, "en")).set_value(value).run()
     assert verdict_header(at) == "Verdict: Prospect"
     assert label("temperature", "cold", "en") in text_of(at)
-    at.selectbox(key=widget_key("channel")).set_value("event").run()
-    at.text_input(key=widget_key("name")).input("Giulia").run()
-    at.number_input(key=widget_key("content")).set_value(2).run()
+    at.selectbox(key=widget_key("channel", "en")).set_value("event").run()
+    at.text_input(key=widget_key("name", "en")).input("Giulia").run()
+    at.number_input(key=widget_key("content", "en")).set_value(2).run()
     for field in ("conversation", "budget", "authority", "price_only"):
-        at.radio(key=widget_key(field)).set_value("no").run()
-    at.radio(key=widget_key("timeline")).set_value("short").run()
+        at.radio(key=widget_key(field, "en")).set_value("no").run()
+    at.radio(key=widget_key("timeline", "en")).set_value("short").run()
     query = {k: at.query_params[k] for k in at.query_params}
     assert query["channel"] == "event" and query["name"] == "Giulia"
     assert query["consent"] == "double" and query["timeline"] == "short"
     assert query["price_only"] == "false" and query["content"] == "2"
-    at.number_input(key=widget_key("purchases")).set_value(2).run()
+    at.number_input(key=widget_key("purchases", "en")).set_value(2).run()
     assert verdict_header(at) == "Verdict: Customer"
     assert label("next_action", "reward_loyalty", "en") in text_of(at)
-    at.selectbox(key="model").set_value("bant").run()
+    at.selectbox(key="model_en").set_value("bant").run()
     assert at.query_params["model"] == "bant"
     at.button(key="reset").click().run()
     assert verdict_header(at) == "Verdict: Stranger"
@@ -108,7 +109,7 @@ def test_every_widget_changes_the_verdict_and_the_link() -> None:
 
 def test_the_language_selector_switches_every_string() -> None:
     at = run({"lang": "en", **PROSPECT_LINK})
-    at.selectbox(key="lang").set_value("fr").run()
+    at.selectbox(key="lang_picker").set_value("fr").run()
     assert at.title[0].value == i18n.gettext("fr")("Classify a contact")
     assert verdict_header(at).endswith(label("stage", "prospect", "fr"))
     assert at.query_params["lang"] == "fr"
@@ -136,7 +137,7 @@ def test_a_bad_value_in_the_link_names_the_field_and_keeps_the_rest(lang: str) -
     # The fields that were fine still count: without budget and intent, still a prospect
     # under funnel thanks to the authority and the conversation.
     assert verdict_header(at).endswith(label("stage", "prospect", lang))
-    assert at.radio(key=widget_key("budget")).value == "unknown"
+    assert at.radio(key=widget_key("budget", lang)).value == "unknown"
 
 
 def test_unknown_language_and_model_in_the_link_are_named() -> None:
@@ -144,7 +145,7 @@ def test_unknown_language_and_model_in_the_link_are_named() -> None:
     errors = "\n".join(str(e.value) for e in at.error).replace("\\", "")
     assert "de" in errors and "en, it, es, fr, pt" in errors
     assert "magic" in errors and "bant" in errors
-    assert at.selectbox(key="model").value == "funnel"
+    assert at.selectbox(key="model_en").value == "funnel"
 
 
 def test_a_contradiction_is_explained_and_the_form_kept() -> None:
@@ -152,12 +153,12 @@ def test_a_contradiction_is_explained_and_the_form_kept() -> None:
     errors = "\n".join(str(e.value) for e in at.error)
     assert "identified" in errors and "consent" in errors
     assert not [h for h in at.header if ":" in str(h.value)]
-    assert at.radio(key=widget_key("consent")).value == "single"
+    assert at.radio(key=widget_key("consent", "es")).value == "single"
 
 
 def test_typed_text_is_never_rendered_as_html() -> None:
     at = run({"lang": "en", "name": "<img src=x onerror=alert(1)>", **PROSPECT_LINK})
-    assert at.text_input(key=widget_key("name")).value == "<img src=x onerror=alert(1)>"
+    assert at.text_input(key=widget_key("name", "en")).value == "<img src=x onerror=alert(1)>"
     assert "<img" not in text_of(at)
 
 
@@ -181,7 +182,7 @@ def test_the_form_survives_a_page_switch() -> None:
     at = run({"lang": "en", **PROSPECT_LINK})
     at.query_params["page"] = "compare"
     at.run()
-    assert at.radio(key=widget_key("budget")).value == "yes"
+    assert at.radio(key=widget_key("budget", "en")).value == "yes"
 
 
 @pytest.mark.parametrize(
@@ -202,7 +203,7 @@ def test_browser_language_is_negotiated(browser: str | None, expected: str | Non
 def test_every_form_field_has_a_widget() -> None:
     at = run({"lang": "pt"})
     keys = {w.key for w in [*at.radio, *at.selectbox, *at.number_input, *at.text_input]}
-    assert {widget_key(f) for f in KIND} | {widget_key("name")} <= keys
+    assert {widget_key(f, "pt") for f in KIND} | {widget_key("name", "pt")} <= keys
 
 
 def test_an_unexpected_failure_shows_a_localized_sentence_not_a_traceback() -> None:

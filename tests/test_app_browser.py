@@ -9,12 +9,18 @@ from typing import Any
 import pytest
 
 from app.i18n import gettext
+from app.view import colon
 from classifier import label
 from tests.conftest import LANGS, ROOT, serious_violations
 
 pytestmark = pytest.mark.browser
 
 STARTED = "[data-testid=stMainBlockContainer] h1"
+
+
+def verdict_name(stage: str, lang: str) -> str:
+    """The verdict's heading, as the app writes it in `lang`."""
+    return f"{gettext(lang)('Verdict')}{colon(lang)}{label('stage', stage, lang)}"
 
 
 @pytest.fixture
@@ -53,9 +59,9 @@ def test_each_classifier_page_frames_the_app_in_its_language(
     title = frame.locator(STARTED)
     title.wait_for()
     assert title.inner_text() == _("Classify a contact")
-    assert frame.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'stranger', lang)}")
+    assert frame.get_by_role("heading", name=verdict_name("stranger", lang))
     frame.get_by_role(
-        "heading", name=f"{_('Verdict')}: {label('stage', 'stranger', lang)}"
+        "heading", name=verdict_name("stranger", lang)
     ).wait_for()
     assert page.locator(".fc-app__offline").is_hidden()
 
@@ -75,7 +81,7 @@ def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it
     _ = gettext(lang)
     page.goto(f"{served}app/?lang={lang}")
     page.locator(STARTED).wait_for()
-    stranger = f"{_('Verdict')}: {label('stage', 'stranger', lang)}"
+    stranger = verdict_name("stranger", lang)
     page.get_by_role("heading", name=stranger).wait_for()
     name = page.get_by_role("textbox", name=_("Name (for display only)"), exact=True)
     name.fill("<b>Giulia</b> Rossi")
@@ -84,16 +90,16 @@ def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it
     interactions.fill("4")
     interactions.press("Enter")
     page.get_by_role(
-        "heading", name=f"{_('Verdict')}: {label('stage', 'visitor', lang)}"
+        "heading", name=verdict_name("visitor", lang)
     ).wait_for()
     pick(page, lang, "Contact", "Identified (we hold their personal data)", "Yes")
-    page.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'lead', lang)}").wait_for()
+    page.get_by_role("heading", name=verdict_name("lead", lang)).wait_for()
     pick(page, lang, "Permission", "Consent to commercial messages", "Opt-in")
     pick(page, lang, "Engagement", "Two-way conversation with a seller", "Yes")
     pick(page, lang, "Engagement", "Declared intention to buy from us", "High: asks for an offer")
     pick(page, lang, "Fit and capacity", "Matches the focus target / buyer persona", "Yes")
     pick(page, lang, "Fit and capacity", "Has the budget", "Yes")
-    prospect = f"{_('Verdict')}: {label('stage', 'prospect', lang)}"
+    prospect = verdict_name("prospect", lang)
     page.get_by_role("heading", name=prospect).wait_for()
     body = page.locator("[data-testid=stMainBlockContainer]")
     assert label("next_action", "propose", lang) in body.inner_text()
@@ -126,7 +132,7 @@ def test_a_bad_link_value_is_explained_in_the_browser(served: str, page: Any) ->
     alert.wait_for()
     assert "budget" in alert.inner_text() and "maybe" in alert.inner_text()
     page.get_by_role(
-        "heading", name=f"{gettext('es')('Verdict')}: {label('stage', 'lead', 'es')}"
+        "heading", name=verdict_name("lead", "es")
     ).wait_for()
 
 
@@ -149,7 +155,7 @@ def test_axe_finds_no_serious_violation_in_the_app(served: str, page: Any, path:
     if "compare" in path:
         page.locator("table.fc-compare").wait_for()
     elif "page=" not in path:
-        page.get_by_role("heading", name=f"{gettext(lang)('Verdict')}:").wait_for()
+        page.get_by_role("heading", name=f"{gettext(lang)('Verdict')}{colon(lang).rstrip()}").wait_for()
     settle(page)
     violations = serious_violations(page)
     assert not violations, violations
