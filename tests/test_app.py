@@ -10,8 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from app import i18n
 from app.form import KIND
-from app.view import colon
 from app.state import widget_key
+from app.view import colon
 from classifier import classify, label, models
 from tests.conftest import LANGS, ROOT, load_examples
 
@@ -33,6 +33,16 @@ def run(query: dict[str, str] | None = None) -> AppTest:
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def goto(at: AppTest, slug: str, lang: str) -> AppTest:
+    """Follow the app's link to a page, as a click on it does (AppTest's own
+    switch_page only knows pages that are files; these are functions)."""
+    titles = {"classify": "Classify", "compare": "Compare models", "practice": "Practice"}
+    titles["batch"] = "Batch"
+    name = i18n.gettext(lang)(titles[slug])
+    at._page_hash = next(h for h, i in at._registered_pages.items() if i["page_name"] == name)
+    return at.run()
 
 
 def text_of(at: AppTest) -> str:
@@ -180,8 +190,8 @@ def test_compare_shows_every_model_and_what_decides() -> None:
 
 def test_the_form_survives_a_page_switch() -> None:
     at = run({"lang": "en", **PROSPECT_LINK})
-    at.query_params["page"] = "compare"
-    at.run()
+    goto(at, "compare", "en")
+    assert at.title[0].value == "Compare the models"
     assert at.radio(key=widget_key("budget", "en")).value == "yes"
 
 
@@ -232,3 +242,84 @@ def test_the_link_shown_is_the_address_of_this_verdict() -> None:
     assert "\\" not in link and link.split("?")[0].endswith("/app/")
     query = dict(pair.split("=") for pair in link.split("?")[1].split("&"))
     assert query == {"lang": "it", **PROSPECT_LINK}
+
+
+def test_five_language_switches_keep_the_profile_the_model_and_every_widget() -> None:
+    link = {"lang": "en", "interactions": "3", "model": "bant", "channel": "event", **PROSPECT_LINK}
+    at = run(link)
+    before = {k: at.query_params[k] for k in at.query_params}
+    for lang in ("it", "es", "fr", "pt", "en"):
+        at.selectbox(key="lang_picker").set_value(lang).run()
+        assert not at.exception
+        assert {k: at.query_params[k] for k in at.query_params} == {**before, "lang": lang}
+        assert at.selectbox(key=f"model_{lang}").value == "bant"
+        assert at.selectbox(key=widget_key("channel", lang)).value == "event"
+        assert at.number_input(key=widget_key("interactions", lang)).value == 3
+        assert at.radio(key=widget_key("budget", lang)).value == "yes"
+        assert at.radio(key=widget_key("authority", lang)).value == "unknown"
+        # bant: budget known, authority, need and timeline not: a lead.
+        assert verdict_header(at).endswith(label("stage", "lead", lang))
+
+
+def test_classify_compare_classify_shows_the_profile_each_time() -> None:
+    at = run({"lang": "en"})
+    at.number_input(key=widget_key("interactions", "en")).set_value(5).run()
+    at.radio(key=widget_key("identified", "en")).set_value("yes").run()
+    goto(at, "compare", "en")
+    assert at.title[0].value == "Compare the models"
+    assert at.number_input(key=widget_key("interactions", "en")).value == 5
+    assert at.radio(key=widget_key("identified", "en")).value == "yes"
+    at.radio(key=widget_key("budget", "en")).set_value("no").run()
+    goto(at, "classify", "en")
+    assert at.title[0].value == "Classify a contact"
+    assert at.number_input(key=widget_key("interactions", "en")).value == 5
+    assert at.radio(key=widget_key("budget", "en")).value == "no"
+    assert verdict_header(at) == "Verdict: Lead"
+
+
+def test_a_link_complaint_goes_once_the_field_is_fixed_or_the_form_cleared() -> None:
+    at = run({"lang": "en", "budget": "maybe", "consent": "sometimes", "model": "magic"})
+    assert len(at.error) == 3
+    at.radio(key=widget_key("budget", "en")).set_value("yes").run()
+    errors = "\n".join(str(e.value) for e in at.error)
+    assert "maybe" not in errors and "sometimes" in errors and "magic" in errors
+    at.button(key="reset").click().run()
+    assert not at.error
+
+
+def test_a_count_the_box_cannot_hold_is_said_not_shown_as_zero() -> None:
+    big = str(10**20)
+    at = run({"lang": "fr", "interactions": big})
+    box = at.number_input(key=widget_key("interactions", "fr"))
+    assert box.value is None
+    warning = "\n".join(str(w.value) for w in at.warning).replace("\\", "")
+    assert big in warning and i18n.gettext("fr")("Interactions with the brand") in warning
+    assert at.query_params["interactions"] == big  # the profile keeps what the link said
+    # A large count the box can hold is shown as given.
+    at = run({"lang": "en", "interactions": "2000000"})
+    assert at.number_input(key=widget_key("interactions", "en")).value == 2_000_000
+
+
+def test_a_team_rulebook_is_used_and_named_on_every_page(tmp_path: Any) -> None:
+    from app import rules
+    from classifier._rules import default_rulebook_text
+
+    text = default_rulebook_text().replace(
+        'criteria = ["fit", "permission", "capacity", "interest"]',
+        'criteria = ["fit", "capacity", "interest"]',
+    )
+    path = tmp_path / "our-rules.toml"
+    path.write_text(text, encoding="utf-8")
+    profile = {"identified": "true", "consent": "none", "in_target": "true", "budget": "true"}
+    profile |= {"intent": "high"}
+    rules.use(path)
+    try:
+        at = run({"lang": "es", **profile})
+        assert verdict_header(at).endswith(label("stage", "prospect", "es"))
+        assert "our-rules.toml" in "\n".join(str(c.value) for c in at.caption).replace("\\", "")
+        goto(at, "compare", "es")
+        table = next(str(m.value) for m in at.markdown if "<table" in str(m.value))
+        assert label("stage", "prospect", "es") in table.split("<tr>")[2]
+    finally:
+        rules._team = None
+    assert verdict_header(run({"lang": "es", **profile})).endswith(label("stage", "lead", "es"))

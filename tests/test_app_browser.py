@@ -60,9 +60,7 @@ def test_each_classifier_page_frames_the_app_in_its_language(
     title.wait_for()
     assert title.inner_text() == _("Classify a contact")
     assert frame.get_by_role("heading", name=verdict_name("stranger", lang))
-    frame.get_by_role(
-        "heading", name=verdict_name("stranger", lang)
-    ).wait_for()
+    frame.get_by_role("heading", name=verdict_name("stranger", lang)).wait_for()
     assert page.locator(".fc-app__offline").is_hidden()
 
 
@@ -89,9 +87,7 @@ def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it
     interactions = page.get_by_role("spinbutton", name=_("Interactions with the brand"), exact=True)
     interactions.fill("4")
     interactions.press("Enter")
-    page.get_by_role(
-        "heading", name=verdict_name("visitor", lang)
-    ).wait_for()
+    page.get_by_role("heading", name=verdict_name("visitor", lang)).wait_for()
     pick(page, lang, "Contact", "Identified (we hold their personal data)", "Yes")
     page.get_by_role("heading", name=verdict_name("lead", lang)).wait_for()
     pick(page, lang, "Permission", "Consent to commercial messages", "Opt-in")
@@ -131,9 +127,7 @@ def test_a_bad_link_value_is_explained_in_the_browser(served: str, page: Any) ->
     alert = page.locator("[data-testid=stAlertContentError]").first
     alert.wait_for()
     assert "budget" in alert.inner_text() and "maybe" in alert.inner_text()
-    page.get_by_role(
-        "heading", name=verdict_name("lead", "es")
-    ).wait_for()
+    page.get_by_role("heading", name=verdict_name("lead", "es")).wait_for()
 
 
 APP_PAGES = [
@@ -155,7 +149,8 @@ def test_axe_finds_no_serious_violation_in_the_app(served: str, page: Any, path:
     if "compare" in path:
         page.locator("table.fc-compare").wait_for()
     elif "page=" not in path:
-        page.get_by_role("heading", name=f"{gettext(lang)('Verdict')}{colon(lang).rstrip()}").wait_for()
+        verdict = f"{gettext(lang)('Verdict')}{colon(lang).rstrip()}"
+        page.get_by_role("heading", name=verdict).wait_for()
     settle(page)
     violations = serious_violations(page)
     assert not violations, violations
