@@ -75,7 +75,7 @@ THEME_LIGHT = {
 }
 THEME_DARK = {
     "primaryColor": "#5c6bc0",
-    "backgroundColor": "#1e2029",
+    "backgroundColor": "#1e2129",
     "secondaryBackgroundColor": "#272935",
     "textColor": "#e9ebfc",
     "linkColor": "#9fa8ff",
