@@ -285,7 +285,7 @@ def test_streamlit_own_words_follow_the_page_language(served: str, page: Any) ->
     assert page.evaluate("document.documentElement.lang") == lang
     shown = page.evaluate(SHOWN_WORDS)
     assert not streamlit_english(shown), streamlit_english(shown)
-    assert words["App pages"] in shown and words["Increment"] in shown
+    assert words["Open"] in shown and words["Increment"] in shown
     assert any(w.startswith(words["Help for {label}"].split("{")[0]) for w in shown)
     # The skip link, the first thing the keyboard reaches.
     page.keyboard.press("Tab")
@@ -323,7 +323,7 @@ def test_streamlit_own_words_follow_the_page_language(served: str, page: Any) ->
     page.wait_for_function("document.documentElement.lang === 'pt'")
     settle(page)
     shown = page.evaluate(SHOWN_WORDS)
-    assert table()["pt"]["App pages"] in shown and words["App pages"] not in shown
+    assert table()["pt"]["Increment"] in shown and words["Increment"] not in shown
     assert not streamlit_english(shown), streamlit_english(shown)
 
 
@@ -334,4 +334,4 @@ def test_english_pages_keep_streamlit_words_and_say_they_are_english(
     form_ready(page)
     assert page.evaluate("document.documentElement.lang") == "en"
     shown = page.evaluate(SHOWN_WORDS)
-    assert "App pages" in shown and "Increment" in shown
+    assert "Open" in shown and "Increment" in shown
