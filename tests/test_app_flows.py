@@ -127,12 +127,9 @@ def test_five_language_switches_on_classify_change_only_the_language(
         assert {k: shown.get(k) for k in want} == want
         model = page.get_by_role("combobox", name=gettext(lang)("Model"), exact=True)
         assert model.input_value() == label("model", "funnel", lang)
-    assert not page.get_by_text(
-        gettext("it")(
-            "Something went wrong on our side. What you entered is kept: change a field or reload the "
-            "page to try again."
-        )
-    ).count()
+    from app.errors import UNEXPECTED
+
+    assert not page.get_by_text(gettext("it")(UNEXPECTED)).count()
 
 
 def test_five_language_switches_on_compare_keep_the_model_table(served: str, page: Any) -> None:
