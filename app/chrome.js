@@ -83,8 +83,51 @@
     while (walker.nextNode()) fix(walker.currentNode);
   };
 
+  // The colour scheme Streamlit painted (its theme follows the site's palette),
+  // for the app's own HTML in view.py: html[data-fc-scheme="dark"|"light"].
+  const scheme = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (!app) return;
+    const [r, g, b] = (getComputedStyle(app).backgroundColor.match(/\d+/g) || [255, 255, 255]).map(Number);
+    const want = 0.2126 * r + 0.7152 * g + 0.0722 * b < 128 ? "dark" : "light";
+    if (root.dataset.fcScheme !== want) root.dataset.fcScheme = want;
+  };
+
+  // Framed in a lesson page (same origin only): tell the page how tall the app
+  // is and which address reproduces it, so the page fits the frame to the app
+  // (no scroll area inside the page's scroll) and keeps the profile in its own
+  // address and language links.
+  const framed = window.parent !== window;
+  let reported = "", pending = false;
+  const report = () => {
+    pending = false;
+    scheme();
+    const block = document.querySelector('[data-testid="stMainBlockContainer"]');
+    if (!framed || !block) return;
+    const scroller = block.closest('[data-testid="stMain"]') || document.scrollingElement;
+    const top = block.getBoundingClientRect().top + (scroller ? scroller.scrollTop : 0);
+    const message = {
+      type: "funnel-coach:app",
+      height: Math.ceil(top + block.offsetHeight),
+      search: location.search,
+    };
+    const key = JSON.stringify(message);
+    if (key === reported) return;
+    reported = key;
+    window.parent.postMessage(message, location.origin);
+  };
+  const soon = () => {
+    if (!pending) {
+      pending = true;
+      requestAnimationFrame(report);
+    }
+  };
+  if (framed) setInterval(soon, 1000); // an address change alone moves no element
+  window.addEventListener("resize", soon);
+
   root.lang = lang;
   new MutationObserver((mutations) => {
+    soon();
     const now = pick();
     if (root.lang !== now) root.lang = now;
     if (now !== lang) {

@@ -9,7 +9,7 @@ import streamlit as st
 
 from classifier import FIELDS, describe_model, label, models
 
-from . import state
+from . import rules, state
 from .i18n import N_, gettext
 from .labels import FIELD_HELP, FIELD_LABELS, GROUPS, NO, UNKNOWN, VALUE_LABELS, YES
 from .view import plain
@@ -24,10 +24,16 @@ QUERY_PROBLEM = N_(
     "The link has a value the app cannot use, so that field was left unknown: {message}"
 )
 BAD_MODEL = N_("Unknown model “{model}” in the link; available models: {models}. Using funnel.")
+#: Streamlit's number box holds at most this (JavaScript's largest exact integer).
+MAX_COUNT = 2**53 - 1
+TOO_LARGE = N_(
+    "{field}: {value} is more than this box can show, so it is left empty here; the verdict "
+    "still counts {value}. Type another number to replace it."
+)
 
 
-def _on_change(field: str) -> None:
-    value = st.session_state[state.widget_key(field)]
+def _on_change(field: str, lang: str) -> None:
+    value = st.session_state[state.widget_key(field, lang)]
     kind = KIND.get(field, "text")
     if kind == "bool":
         value = {"yes": True, "no": False}.get(value)
@@ -52,18 +58,20 @@ def _initial(field: str, value: Any) -> Any:
 
 
 def field_widget(field: str, lang: str) -> None:
+    """One field's widget, drawn from the profile (never from its own last value)."""
     _ = gettext(lang)
-    key = state.widget_key(field)
-    if key not in st.session_state:
-        st.session_state[key] = _initial(field, state.profile().get(field))
+    key = state.widget_key(field, lang)
+    value = state.profile().get(field)
+    kind = KIND.get(field, "text")
+    too_large = kind == "count" and isinstance(value, int) and value > MAX_COUNT
+    st.session_state[key] = None if too_large else _initial(field, value)
     common: dict[str, Any] = {
         "label": _(FIELD_LABELS[field]),
         "help": _(FIELD_HELP[field]),
         "key": key,
         "on_change": _on_change,
-        "args": (field,),
+        "args": (field, lang),
     }
-    kind = KIND.get(field, "text")
     if kind == "bool":
         words = {"unknown": _(UNKNOWN), "yes": _(YES), "no": _(NO)}
         st.radio(options=list(words), format_func=words.__getitem__, horizontal=True, **common)
@@ -75,25 +83,35 @@ def field_widget(field: str, lang: str) -> None:
             st.radio(options=list(names), format_func=names.__getitem__, horizontal=True, **common)
     elif kind == "count":
         st.number_input(
-            min_value=0, max_value=1_000_000, step=1, placeholder=_(UNKNOWN_PLACEHOLDER), **common
+            min_value=0, max_value=MAX_COUNT, step=1, placeholder=_(UNKNOWN_PLACEHOLDER), **common
         )
+        if too_large:
+            shown = _(TOO_LARGE).format(field=_(FIELD_LABELS[field]), value=value)
+            st.warning(plain(shown))
     else:
         st.text_input(max_chars=200, **common)
 
 
-def _reset() -> None:
-    for field in state.FORM_FIELDS:
-        state.set_field(field, None)
-        st.session_state.pop(state.widget_key(field), None)
+def _model_changed(key: str) -> None:
+    state.set_model(str(st.session_state[key]))
 
 
 def model_selector(lang: str) -> None:
+    """The model, by id; its label and description in `lang`."""
     _ = gettext(lang)
-    names = {m: label("model", m, lang) for m in models()}
+    team = rules.current()
+    names = {m: label("model", m, lang) for m in models(team)}
+    key = f"model_{lang}"
+    st.session_state[key] = state.model()
     st.selectbox(
-        _(MODEL_LABEL), options=list(names), format_func=names.__getitem__, key=state.MODEL
+        _(MODEL_LABEL),
+        options=list(names),
+        format_func=names.__getitem__,
+        key=key,
+        on_change=_model_changed,
+        args=(key,),
     )
-    st.caption(plain(describe_model(st.session_state[state.MODEL], lang)))
+    st.caption(plain(describe_model(state.model(), lang, team)))
 
 
 CANNOT_CLASSIFY = N_("This profile cannot be classified yet: {message}")
@@ -116,7 +134,7 @@ def link_problems(lang: str) -> None:
     bad_model = st.session_state.get(state.BAD_MODEL)
     if bad_model:
         st.error(
-            plain(_(BAD_MODEL).format(model=bad_model, models=", ".join(models()))),
+            plain(_(BAD_MODEL).format(model=bad_model, models=", ".join(models(rules.current())))),
         )
 
 
@@ -129,4 +147,4 @@ def profile_form(lang: str) -> None:
         with tab, st.container(key=f"group_{group_id}"):
             for field in fields:
                 field_widget(field, lang)
-    st.button(_(RESET), on_click=_reset, key="reset")
+    st.button(_(RESET), on_click=state.clear, key="reset")

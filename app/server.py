@@ -70,6 +70,26 @@ def port_free(host: str, port: int) -> bool:
 APP_SCRIPT = Path(__file__).resolve().parent / "main.py"
 MAX_UPLOAD_MB = 200
 
+SITE_FONT = "-apple-system, BlinkMacSystemFont, Helvetica, Arial, sans-serif"
+THEME_LIGHT = {
+    "primaryColor": "#303f9f",
+    "backgroundColor": "#ffffff",
+    "secondaryBackgroundColor": "#f5f6fa",
+    "textColor": "#1f1f1f",
+    "linkColor": "#283593",
+    "font": SITE_FONT,
+    "headingFont": SITE_FONT,
+}
+THEME_DARK = {
+    "primaryColor": "#5c6bc0",
+    "backgroundColor": "#1e2129",
+    "secondaryBackgroundColor": "#272935",
+    "textColor": "#e9ebfc",
+    "linkColor": "#9fa8ff",
+    "font": SITE_FONT,
+    "headingFont": SITE_FONT,
+}
+
 #: Product settings: no usage statistics, no file watcher, a minimal toolbar.
 STREAMLIT_OPTIONS = {
     "browser.gatherUsageStats": False,
@@ -85,7 +105,11 @@ STREAMLIT_OPTIONS = {
     "client.toolbarMode": "minimal",
     "client.showErrorDetails": "none",
     "global.developmentMode": False,
-    "theme.base": "light",
+    # The site's palettes and font: light (Material "default", indigo) and dark
+    # (Material "slate"). The site's frame asks for one with ?embed_options=;
+    # the standalone app follows the system.
+    **{f"theme.light.{k}": v for k, v in THEME_LIGHT.items()},
+    **{f"theme.dark.{k}": v for k, v in THEME_DARK.items()},
     # Streamlit collects garbage after every rerun (20-40 ms of a blocked server
     # on this machine); the app keeps no cycles worth it.
     "runner.postScriptGC": False,

@@ -1,8 +1,12 @@
 """Session state and the query string.
 
 The profile, the model and the language live in `st.session_state` under
-explicit keys, and are mirrored into the query string after every run, so the
-address bar is always a link that reproduces what is on screen.
+explicit keys: they are the one source of truth. Widgets only show them: each
+widget's key carries the language (a switch draws fresh widgets, so a browser
+never sends back a label of the old language) and its value is set from the
+profile before it is drawn, on every page and every run. After every run the
+state is mirrored into the query string, so the address bar is always a link
+that reproduces what is on screen.
 """
 
 from __future__ import annotations
@@ -13,6 +17,7 @@ import streamlit as st
 
 from classifier import FIELDS, Problem, ProfileError, models, parse_profile, parse_text_value
 
+from . import rules
 from .i18n import LANGUAGES, negotiate
 
 LANG = "lang"
@@ -23,14 +28,32 @@ QUERY_PROBLEMS = "_query_problems"
 BAD_LANG = "_bad_lang"
 BAD_MODEL = "_bad_model"
 OUTSIDE = "_query_from_outside"  # this run's query string is a link, not our own writing
+FRAMED = "_framed"  # the app is framed in a lesson page of the site (?framed=1)
 
 FORM_FIELDS: tuple[str, ...] = ("name", *(f.name for f in FIELDS))
 QUERY_KEYS: tuple[str, ...] = (LANG, MODEL, *FORM_FIELDS)
-PAGE_KEYS: tuple[str, ...] = ("page", "scenario")
+#: Practice's round lives in the address too: level, seed, first story, subset,
+#: position and the answers given (see screens/practice.py).
+PAGE_KEYS: tuple[str, ...] = (
+    "page",
+    "scenario",
+    "level",
+    "round",
+    "only",
+    "at",
+    "given",
+    "framed",
+)
 
 
-def widget_key(field: str) -> str:
-    return f"field_{field}"
+def widget_key(field: str, lang: str) -> str:
+    """The key of a field's widget in one language."""
+    return f"field_{field}_{lang}"
+
+
+def default_model() -> str:
+    names = models(rules.current())
+    return "funnel" if "funnel" in names else names[0]
 
 
 def _query() -> dict[str, str]:
@@ -44,6 +67,8 @@ def start() -> str:
     outside = query != st.session_state.get(SYNCED)  # a new link, not our own writing
     carries_state = any(k in query for k in (MODEL, *FORM_FIELDS))
     st.session_state[OUTSIDE] = first or outside
+    if first:
+        st.session_state[FRAMED] = query.get("framed") == "1"
     if first or (outside and carries_state):
         _load(query)
     elif outside and query.get(LANG) in LANGUAGES:
@@ -59,8 +84,9 @@ def _load(query: dict[str, str]) -> None:
     if lang in LANGUAGES:
         st.session_state[LANG] = lang
     model = query.get(MODEL)
-    st.session_state[BAD_MODEL] = model if model is not None and model not in models() else None
-    st.session_state[MODEL] = model if model in models() else "funnel"
+    names = models(rules.current())
+    st.session_state[BAD_MODEL] = model if model is not None and model not in names else None
+    st.session_state[MODEL] = model if model in names else default_model()
     profile: dict[str, Any] = {}
     problems: list[Problem] = []
     for field in FORM_FIELDS:
@@ -70,8 +96,6 @@ def _load(query: dict[str, str]) -> None:
             problems.append(problem)
     st.session_state[PROFILE] = profile
     st.session_state[QUERY_PROBLEMS] = problems
-    for field in FORM_FIELDS:
-        st.session_state.pop(widget_key(field), None)
 
 
 def profile() -> dict[str, Any]:
@@ -80,7 +104,32 @@ def profile() -> dict[str, Any]:
 
 
 def set_field(field: str, value: Any) -> None:
+    """Change one field; a link's complaint about that field no longer applies."""
     profile()[field] = value
+    problems = st.session_state.get(QUERY_PROBLEMS, [])
+    st.session_state[QUERY_PROBLEMS] = [p for p in problems if field not in p.fields]
+
+
+def clear() -> None:
+    """Forget the profile and every complaint about the link that gave it."""
+    st.session_state[PROFILE] = {f: None for f in FORM_FIELDS}
+    st.session_state[QUERY_PROBLEMS] = []
+    st.session_state[BAD_MODEL] = None
+
+
+def set_model(model: str) -> None:
+    st.session_state[MODEL] = model
+    st.session_state[BAD_MODEL] = None
+
+
+def set_lang(lang: str) -> None:
+    st.session_state[LANG] = lang
+    st.session_state[BAD_LANG] = None
+
+
+def model() -> str:
+    current = st.session_state.get(MODEL)
+    return current if current in models(rules.current()) else default_model()
 
 
 def stated(values: dict[str, Any]) -> dict[str, Any]:
@@ -106,7 +155,7 @@ def _text(value: Any) -> str:
 def publish(page: str | None = None, extra: dict[str, str] | None = None) -> None:
     """Write the session into the query string (and remember what we wrote).
 
-    The practice page passes `extra` (its scenario) and leaves the profile out.
+    The practice page passes `extra` (its round) and leaves the profile out.
     """
     query: dict[str, str] = {LANG: str(st.session_state[LANG])}
     if page:
@@ -114,18 +163,24 @@ def publish(page: str | None = None, extra: dict[str, str] | None = None) -> Non
     if extra is not None:
         query |= extra
     else:
-        model = st.session_state.get(MODEL, "funnel")
-        if model != "funnel":
-            query[MODEL] = str(model)
+        if model() != default_model():
+            query[MODEL] = model()
         for field, value in stated(profile()).items():
             query[field] = _text(value)
+    if st.session_state.get(FRAMED):
+        query["framed"] = "1"
     if query != _query():
         st.query_params.from_dict(query)
     st.session_state[SYNCED] = query
 
 
-def share_query() -> str:
+def share_query(*, keep_lang: bool = True) -> str:
+    """The query string that reproduces this page (without the frame's own mark)."""
     from urllib.parse import urlencode
 
-    query = dict(st.session_state.get(SYNCED, {}))
+    query = {
+        k: v
+        for k, v in st.session_state.get(SYNCED, {}).items()
+        if k != "framed" and (keep_lang or k != LANG)
+    }
     return urlencode(query)

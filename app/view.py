@@ -11,7 +11,7 @@ from html import escape
 
 import streamlit as st
 
-from classifier import PHASES, STAGES, Verdict, label
+from classifier import PHASES, STAGES, CriterionResult, Verdict, label
 
 from .i18n import N_, gettext
 
@@ -41,6 +41,19 @@ STYLE = """
 .fc-criteria li.fc-unknown{border-left-color:#f9a825}
 .fc-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
  white-space:nowrap}
+html[data-fc-scheme="dark"]{--fc-box-bg:#272935;--fc-box-fg:#e9ebfc}
+html[data-fc-scheme="dark"] .fc-funnel li{background:#2b2f45;color:#e9ebfc}
+html[data-fc-scheme="dark"] .fc-funnel li.fc-current{
+ background:#5c6bc0;color:#fff;border-color:#c5cae9}
+html[data-fc-scheme="dark"] .fc-journey li{background:#2e3140;color:#e9ebfc}
+html[data-fc-scheme="dark"] .fc-journey li.fc-current{
+ background:#00796b;color:#fff;border-color:#b2dfdb}
+html[data-fc-scheme="dark"] .fc-bar__track{background:#3a3d4d}
+html[data-fc-scheme="dark"] .fc-bar__fill{background:#90caf9}
+html[data-fc-scheme="dark"] .fc-badge{background:#2e3140;color:#e9ebfc}
+html[data-fc-scheme="dark"] .fc-badge--hot{background:#b71c1c;color:#fff}
+html[data-fc-scheme="dark"] .fc-badge--cold{background:#1565c0;color:#fff}
+html[data-fc-scheme="dark"] .fc-criteria li{background:#272935;color:#e9ebfc}
 </style>
 """
 
@@ -64,6 +77,29 @@ MISSING = N_("What is missing for the next stage")
 NOTHING_MISSING = N_("Nothing: a customer is the last stage. Keep them happy.")
 NEXT_ACTION = N_("Next action")
 SCORE = N_("Score {score} of 100")
+
+
+def colon(lang: str) -> str:
+    """The colon that joins a name and its value: French puts a narrow no-break space before it."""
+    return "\u202f: " if lang == "fr" else ": "
+
+
+#: The criteria a stage turns on, besides the model's own: identity splits
+#: visitors from leads, interaction strangers from visitors, purchase customers.
+GATES = ("identity", "interaction", "purchase")
+
+
+def deciding(verdict: Verdict) -> list[CriterionResult]:
+    """The criteria that decide this verdict's stage, for feedback that a beginner can
+    follow: the purchase for a customer; interaction and identity below a lead;
+    identity and the model's own criteria for a lead or a prospect."""
+    if verdict.stage == "customer":
+        wanted: set[str] = {"purchase"}
+    elif verdict.stage in ("stranger", "visitor"):
+        wanted = {"interaction", "identity"}
+    else:
+        wanted = {c.id for c in verdict.criteria if c.id not in GATES} | {"identity"}
+    return [c for c in verdict.criteria if c.id in wanted]
 
 
 def plain(text: str) -> str:
@@ -122,7 +158,8 @@ def badges(verdict: Verdict, lang: str) -> None:
     if verdict.temperature:
         parts.append(
             f'<span class="fc-badge fc-badge--{verdict.temperature}">'
-            f"{escape(_(TEMPERATURE))}: {escape(label('temperature', verdict.temperature, lang))}"
+            f"{escape(_(TEMPERATURE) + colon(lang))}"
+            f"{escape(label('temperature', verdict.temperature, lang))}"
             "</span>"
         )
     parts.append(f'<span class="fc-badge">{escape(_(SCORE).format(score=verdict.score))}</span>')
@@ -146,7 +183,7 @@ def criteria(verdict: Verdict, lang: str) -> None:
     items = "".join(
         f'<li class="fc-{c.outcome}"><span aria-hidden="true">{ICONS[c.outcome]}</span> '
         f"<strong>{escape(label('criterion', c.id, lang))}</strong> "
-        f"({escape(label('outcome', c.outcome, lang))}): {escape(c.text)}</li>"
+        f"({escape(label('outcome', c.outcome, lang))}){escape(colon(lang))}{escape(c.text)}</li>"
         for c in verdict.criteria
     )
     st.markdown(f'<ul class="fc-criteria">{items}</ul>', unsafe_allow_html=True)
@@ -157,7 +194,7 @@ def verdict_view(verdict: Verdict, lang: str) -> None:
     _ = gettext(lang)
     style()
     with st.container(key="verdict"):
-        st.header(f"{_(VERDICT)}: {label('stage', verdict.stage, lang)}", anchor=False)
+        st.header(f"{_(VERDICT)}{colon(lang)}{label('stage', verdict.stage, lang)}", anchor=False)
         st.markdown(plain(verdict.summary))
         badges(verdict, lang)
         if verdict.out_of_target:
@@ -172,6 +209,7 @@ def verdict_view(verdict: Verdict, lang: str) -> None:
         else:
             st.markdown(_(NOTHING_MISSING))
         st.markdown(
-            f"**{_(NEXT_ACTION)}: {escape(label('next_action', verdict.next_action.id, lang))}**"
+            f"**{_(NEXT_ACTION)}{colon(lang)}"
+            f"{escape(label('next_action', verdict.next_action.id, lang))}**"
         )
         st.info(plain(verdict.next_action.text))

@@ -25,6 +25,8 @@ from typing import IO, Any
 MEMORY_BYTES = 4 << 30
 SECONDS = 300
 MAX_ROWS = 3_000_000
+#: The team rulebook's text, handed to the child (it was checked when the server started).
+RULES_ENV = "FUNNEL_COACH_RULES_TEXT"
 #: Rows of the preview, and rejected rows listed on the page.
 PREVIEW_ROWS = 20
 LISTED_REJECTED = 100
@@ -64,6 +66,7 @@ def classify_upload(
     model: str,
     lang: str,
     name: str,
+    rules_text: str | None = None,
     progress: Callable[[float], None] | None = None,
 ) -> tuple[Outcome, bytes]:
     """Run the batch in a child; the outcome and the classified CSV, or raises
@@ -76,6 +79,7 @@ def classify_upload(
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
         cwd=os.path.dirname(os.path.dirname(os.path.abspath(__file__))),
+        env={**os.environ, RULES_ENV: rules_text} if rules_text is not None else None,
     )
     assert child.stdin is not None and child.stdout is not None
     feeder = threading.Thread(target=_feed, args=(child.stdin, data), daemon=True)
@@ -126,7 +130,10 @@ def _child(model: str, lang: str, name: str, max_rows: int) -> int:
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     os.nice(10)
-    from classifier import FIELDS, BatchFileError, classify_csv
+    from classifier import FIELDS, BatchFileError, classify_csv, parse_rulebook
+
+    team = os.environ.get(RULES_ENV)
+    rules = parse_rulebook(team) if team is not None else None
 
     out = sys.stdout.buffer
     data = sys.stdin.buffer.read()
@@ -137,7 +144,13 @@ def _child(model: str, lang: str, name: str, max_rows: int) -> int:
 
     try:
         result = classify_csv(
-            data, model=model, lang=lang, name=name, progress=progress, max_rows=max_rows
+            data,
+            model=model,
+            lang=lang,
+            rules=rules,
+            name=name,
+            progress=progress,
+            max_rows=max_rows,
         )
     except BatchFileError as error:
         problem = {"code": error.code, "path": error.path, "params": error.params}

@@ -193,6 +193,7 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     serve_parser = sub.add_parser("serve", help=_(SERVE_HELP), description=_(SERVE_HELP))
     serve_parser.add_argument("--host", default="127.0.0.1", help=_(HOST_HELP))
     serve_parser.add_argument("--port", type=int, default=8000, help=_(PORT_HELP))
+    serve_parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
     return parser
 
 
@@ -376,11 +377,16 @@ def run_scenarios(args: argparse.Namespace, t: NullTranslations, stdout: IO[str]
     return 0
 
 
-def run_serve(args: argparse.Namespace, t: NullTranslations) -> int:
+def run_serve(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
     try:
-        from app import server
+        from app import rules, server
     except ImportError:
         raise UsageError(t.gettext(NOT_INSTALLED)) from None
+    if args.rules is not None:  # every page of the app uses it; a bad file stops here
+        try:
+            rules.use(args.rules)
+        except RulebookError as error:
+            raise UsageError(error.message(ui)) from None
     if not server.port_free(args.host, args.port):
         raise UsageError(t.gettext(PORT_IN_USE).format(port=args.port, host=args.host))
     if server.site_is_stale():
@@ -422,7 +428,7 @@ def main(
         if args.command == "scenarios":
             return run_scenarios(args, t, stdout)
         if args.command == "serve":
-            return run_serve(args, t)
+            return run_serve(args, t, ui)
         stdout.write(default_rulebook_text())
         return 0
     except UsageError as error:

@@ -11,6 +11,7 @@ from streamlit.testing.v1 import AppTest
 from app import i18n
 from app.form import KIND
 from app.state import widget_key
+from app.view import colon
 from classifier import classify, label, models
 from tests.conftest import LANGS, ROOT, load_examples
 
@@ -34,6 +35,16 @@ def run(query: dict[str, str] | None = None) -> AppTest:
     return at
 
 
+def goto(at: AppTest, slug: str, lang: str) -> AppTest:
+    """Follow the app's link to a page, as a click on it does (AppTest's own
+    switch_page only knows pages that are files; these are functions)."""
+    titles = {"classify": "Classify", "compare": "Compare models", "practice": "Practice"}
+    titles["batch"] = "Batch"
+    name = i18n.gettext(lang)(titles[slug])
+    at._page_hash = next(h for h, i in at._registered_pages.items() if i["page_name"] == name)
+    return at.run()
+
+
 def text_of(at: AppTest) -> str:
     parts: list[str] = []
     for kind in ("title", "header", "subheader", "markdown", "caption", "error", "warning", "info"):
@@ -53,7 +64,7 @@ def test_every_language_renders_the_classify_page_in_that_language(lang: str) ->
     if lang != "en":
         assert at.title[0].value != "Classify a contact"
     stage = label("stage", "prospect", lang)
-    assert verdict_header(at) == f"{_('Verdict')}: {stage}"
+    assert verdict_header(at) == f"{_('Verdict')}{colon(lang)}{stage}"
     expected = classify({k: {"true": True}.get(v, v) for k, v in PROSPECT_LINK.items()}, lang=lang)
     assert expected.summary.replace(".", "") in text_of(at).replace("\\", "").replace(".", "")
     assert at.query_params["lang"] == lang
@@ -65,17 +76,17 @@ def test_the_shared_link_of_the_issue_shows_a_hot_prospect_in_italian() -> None:
     assert label("temperature", "hot", "it") in text
     assert label("next_action", "propose", "it") in text
     # The form shows what the link says.
-    assert at.radio(key=widget_key("budget")).value == "yes"
-    assert at.radio(key=widget_key("consent")).value == "single"
-    assert at.radio(key=widget_key("authority")).value == "unknown"
+    assert at.radio(key=widget_key("budget", "it")).value == "yes"
+    assert at.radio(key=widget_key("consent", "it")).value == "single"
+    assert at.radio(key=widget_key("authority", "it")).value == "unknown"
 
 
 def test_every_widget_changes_the_verdict_and_the_link() -> None:
     at = run({"lang": "en"})
     assert verdict_header(at) == "Verdict: Stranger"
-    at.number_input(key=widget_key("interactions")).set_value(3).run()
+    at.number_input(key=widget_key("interactions", "en")).set_value(3).run()
     assert verdict_header(at) == "Verdict: Visitor"
-    at.radio(key=widget_key("identified")).set_value("yes").run()
+    at.radio(key=widget_key("identified", "en")).set_value("yes").run()
     assert verdict_header(at) == "Verdict: Lead"
     for field, value in [
         ("consent", "double"),
@@ -83,23 +94,23 @@ def test_every_widget_changes_the_verdict_and_the_link() -> None:
         ("need", "clear"),
         ("intent", "low"),
     ]:
-        at.radio(key=widget_key(field)).set_value(value).run()
+        at.radio(key=widget_key(field, "en")).set_value(value).run()
     assert verdict_header(at) == "Verdict: Prospect"
     assert label("temperature", "cold", "en") in text_of(at)
-    at.selectbox(key=widget_key("channel")).set_value("event").run()
-    at.text_input(key=widget_key("name")).input("Giulia").run()
-    at.number_input(key=widget_key("content")).set_value(2).run()
+    at.selectbox(key=widget_key("channel", "en")).set_value("event").run()
+    at.text_input(key=widget_key("name", "en")).input("Giulia").run()
+    at.number_input(key=widget_key("content", "en")).set_value(2).run()
     for field in ("conversation", "budget", "authority", "price_only"):
-        at.radio(key=widget_key(field)).set_value("no").run()
-    at.radio(key=widget_key("timeline")).set_value("short").run()
+        at.radio(key=widget_key(field, "en")).set_value("no").run()
+    at.radio(key=widget_key("timeline", "en")).set_value("short").run()
     query = {k: at.query_params[k] for k in at.query_params}
     assert query["channel"] == "event" and query["name"] == "Giulia"
     assert query["consent"] == "double" and query["timeline"] == "short"
     assert query["price_only"] == "false" and query["content"] == "2"
-    at.number_input(key=widget_key("purchases")).set_value(2).run()
+    at.number_input(key=widget_key("purchases", "en")).set_value(2).run()
     assert verdict_header(at) == "Verdict: Customer"
     assert label("next_action", "reward_loyalty", "en") in text_of(at)
-    at.selectbox(key="model").set_value("bant").run()
+    at.selectbox(key="model_en").set_value("bant").run()
     assert at.query_params["model"] == "bant"
     at.button(key="reset").click().run()
     assert verdict_header(at) == "Verdict: Stranger"
@@ -108,7 +119,7 @@ def test_every_widget_changes_the_verdict_and_the_link() -> None:
 
 def test_the_language_selector_switches_every_string() -> None:
     at = run({"lang": "en", **PROSPECT_LINK})
-    at.selectbox(key="lang").set_value("fr").run()
+    at.selectbox(key="lang_picker").set_value("fr").run()
     assert at.title[0].value == i18n.gettext("fr")("Classify a contact")
     assert verdict_header(at).endswith(label("stage", "prospect", "fr"))
     assert at.query_params["lang"] == "fr"
@@ -136,7 +147,7 @@ def test_a_bad_value_in_the_link_names_the_field_and_keeps_the_rest(lang: str) -
     # The fields that were fine still count: without budget and intent, still a prospect
     # under funnel thanks to the authority and the conversation.
     assert verdict_header(at).endswith(label("stage", "prospect", lang))
-    assert at.radio(key=widget_key("budget")).value == "unknown"
+    assert at.radio(key=widget_key("budget", lang)).value == "unknown"
 
 
 def test_unknown_language_and_model_in_the_link_are_named() -> None:
@@ -144,7 +155,7 @@ def test_unknown_language_and_model_in_the_link_are_named() -> None:
     errors = "\n".join(str(e.value) for e in at.error).replace("\\", "")
     assert "de" in errors and "en, it, es, fr, pt" in errors
     assert "magic" in errors and "bant" in errors
-    assert at.selectbox(key="model").value == "funnel"
+    assert at.selectbox(key="model_en").value == "funnel"
 
 
 def test_a_contradiction_is_explained_and_the_form_kept() -> None:
@@ -152,12 +163,12 @@ def test_a_contradiction_is_explained_and_the_form_kept() -> None:
     errors = "\n".join(str(e.value) for e in at.error)
     assert "identified" in errors and "consent" in errors
     assert not [h for h in at.header if ":" in str(h.value)]
-    assert at.radio(key=widget_key("consent")).value == "single"
+    assert at.radio(key=widget_key("consent", "es")).value == "single"
 
 
 def test_typed_text_is_never_rendered_as_html() -> None:
     at = run({"lang": "en", "name": "<img src=x onerror=alert(1)>", **PROSPECT_LINK})
-    assert at.text_input(key=widget_key("name")).value == "<img src=x onerror=alert(1)>"
+    assert at.text_input(key=widget_key("name", "en")).value == "<img src=x onerror=alert(1)>"
     assert "<img" not in text_of(at)
 
 
@@ -179,9 +190,9 @@ def test_compare_shows_every_model_and_what_decides() -> None:
 
 def test_the_form_survives_a_page_switch() -> None:
     at = run({"lang": "en", **PROSPECT_LINK})
-    at.query_params["page"] = "compare"
-    at.run()
-    assert at.radio(key=widget_key("budget")).value == "yes"
+    goto(at, "compare", "en")
+    assert at.title[0].value == "Compare the models"
+    assert at.radio(key=widget_key("budget", "en")).value == "yes"
 
 
 @pytest.mark.parametrize(
@@ -202,7 +213,7 @@ def test_browser_language_is_negotiated(browser: str | None, expected: str | Non
 def test_every_form_field_has_a_widget() -> None:
     at = run({"lang": "pt"})
     keys = {w.key for w in [*at.radio, *at.selectbox, *at.number_input, *at.text_input]}
-    assert {widget_key(f) for f in KIND} | {widget_key("name")} <= keys
+    assert {widget_key(f, "pt") for f in KIND} | {widget_key("name", "pt")} <= keys
 
 
 def test_an_unexpected_failure_shows_a_localized_sentence_not_a_traceback() -> None:
@@ -231,3 +242,84 @@ def test_the_link_shown_is_the_address_of_this_verdict() -> None:
     assert "\\" not in link and link.split("?")[0].endswith("/app/")
     query = dict(pair.split("=") for pair in link.split("?")[1].split("&"))
     assert query == {"lang": "it", **PROSPECT_LINK}
+
+
+def test_five_language_switches_keep_the_profile_the_model_and_every_widget() -> None:
+    link = {"lang": "en", "interactions": "3", "model": "bant", "channel": "event", **PROSPECT_LINK}
+    at = run(link)
+    before = {k: at.query_params[k] for k in at.query_params}
+    for lang in ("it", "es", "fr", "pt", "en"):
+        at.selectbox(key="lang_picker").set_value(lang).run()
+        assert not at.exception
+        assert {k: at.query_params[k] for k in at.query_params} == {**before, "lang": lang}
+        assert at.selectbox(key=f"model_{lang}").value == "bant"
+        assert at.selectbox(key=widget_key("channel", lang)).value == "event"
+        assert at.number_input(key=widget_key("interactions", lang)).value == 3
+        assert at.radio(key=widget_key("budget", lang)).value == "yes"
+        assert at.radio(key=widget_key("authority", lang)).value == "unknown"
+        # bant: budget known, authority, need and timeline not: a lead.
+        assert verdict_header(at).endswith(label("stage", "lead", lang))
+
+
+def test_classify_compare_classify_shows_the_profile_each_time() -> None:
+    at = run({"lang": "en"})
+    at.number_input(key=widget_key("interactions", "en")).set_value(5).run()
+    at.radio(key=widget_key("identified", "en")).set_value("yes").run()
+    goto(at, "compare", "en")
+    assert at.title[0].value == "Compare the models"
+    assert at.number_input(key=widget_key("interactions", "en")).value == 5
+    assert at.radio(key=widget_key("identified", "en")).value == "yes"
+    at.radio(key=widget_key("budget", "en")).set_value("no").run()
+    goto(at, "classify", "en")
+    assert at.title[0].value == "Classify a contact"
+    assert at.number_input(key=widget_key("interactions", "en")).value == 5
+    assert at.radio(key=widget_key("budget", "en")).value == "no"
+    assert verdict_header(at) == "Verdict: Lead"
+
+
+def test_a_link_complaint_goes_once_the_field_is_fixed_or_the_form_cleared() -> None:
+    at = run({"lang": "en", "budget": "maybe", "consent": "sometimes", "model": "magic"})
+    assert len(at.error) == 3
+    at.radio(key=widget_key("budget", "en")).set_value("yes").run()
+    errors = "\n".join(str(e.value) for e in at.error)
+    assert "maybe" not in errors and "sometimes" in errors and "magic" in errors
+    at.button(key="reset").click().run()
+    assert not at.error
+
+
+def test_a_count_the_box_cannot_hold_is_said_not_shown_as_zero() -> None:
+    big = str(10**20)
+    at = run({"lang": "fr", "interactions": big})
+    box = at.number_input(key=widget_key("interactions", "fr"))
+    assert box.value is None
+    warning = "\n".join(str(w.value) for w in at.warning).replace("\\", "")
+    assert big in warning and i18n.gettext("fr")("Interactions with the brand") in warning
+    assert at.query_params["interactions"] == big  # the profile keeps what the link said
+    # A large count the box can hold is shown as given.
+    at = run({"lang": "en", "interactions": "2000000"})
+    assert at.number_input(key=widget_key("interactions", "en")).value == 2_000_000
+
+
+def test_a_team_rulebook_is_used_and_named_on_every_page(tmp_path: Any) -> None:
+    from app import rules
+    from classifier._rules import default_rulebook_text
+
+    text = default_rulebook_text().replace(
+        'criteria = ["fit", "permission", "capacity", "interest"]',
+        'criteria = ["fit", "capacity", "interest"]',
+    )
+    path = tmp_path / "our-rules.toml"
+    path.write_text(text, encoding="utf-8")
+    profile = {"identified": "true", "consent": "none", "in_target": "true", "budget": "true"}
+    profile |= {"intent": "high"}
+    rules.use(path)
+    try:
+        at = run({"lang": "es", **profile})
+        assert verdict_header(at).endswith(label("stage", "prospect", "es"))
+        assert "our-rules.toml" in "\n".join(str(c.value) for c in at.caption).replace("\\", "")
+        goto(at, "compare", "es")
+        table = next(str(m.value) for m in at.markdown if "<table" in str(m.value))
+        assert label("stage", "prospect", "es") in table.split("<tr>")[2]
+    finally:
+        rules._team = None
+    assert verdict_header(run({"lang": "es", **profile})).endswith(label("stage", "lead", "es"))

@@ -9,12 +9,18 @@ from typing import Any
 import pytest
 
 from app.i18n import gettext
+from app.view import colon
 from classifier import label
 from tests.conftest import LANGS, ROOT, serious_violations
 
 pytestmark = pytest.mark.browser
 
 STARTED = "[data-testid=stMainBlockContainer] h1"
+
+
+def verdict_name(stage: str, lang: str) -> str:
+    """The verdict's heading, as the app writes it in `lang`."""
+    return f"{gettext(lang)('Verdict')}{colon(lang)}{label('stage', stage, lang)}"
 
 
 @pytest.fixture
@@ -53,10 +59,8 @@ def test_each_classifier_page_frames_the_app_in_its_language(
     title = frame.locator(STARTED)
     title.wait_for()
     assert title.inner_text() == _("Classify a contact")
-    assert frame.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'stranger', lang)}")
-    frame.get_by_role(
-        "heading", name=f"{_('Verdict')}: {label('stage', 'stranger', lang)}"
-    ).wait_for()
+    assert frame.get_by_role("heading", name=verdict_name("stranger", lang))
+    frame.get_by_role("heading", name=verdict_name("stranger", lang)).wait_for()
     assert page.locator(".fc-app__offline").is_hidden()
 
 
@@ -75,7 +79,7 @@ def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it
     _ = gettext(lang)
     page.goto(f"{served}app/?lang={lang}")
     page.locator(STARTED).wait_for()
-    stranger = f"{_('Verdict')}: {label('stage', 'stranger', lang)}"
+    stranger = verdict_name("stranger", lang)
     page.get_by_role("heading", name=stranger).wait_for()
     name = page.get_by_role("textbox", name=_("Name (for display only)"), exact=True)
     name.fill("<b>Giulia</b> Rossi")
@@ -83,17 +87,15 @@ def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it
     interactions = page.get_by_role("spinbutton", name=_("Interactions with the brand"), exact=True)
     interactions.fill("4")
     interactions.press("Enter")
-    page.get_by_role(
-        "heading", name=f"{_('Verdict')}: {label('stage', 'visitor', lang)}"
-    ).wait_for()
+    page.get_by_role("heading", name=verdict_name("visitor", lang)).wait_for()
     pick(page, lang, "Contact", "Identified (we hold their personal data)", "Yes")
-    page.get_by_role("heading", name=f"{_('Verdict')}: {label('stage', 'lead', lang)}").wait_for()
+    page.get_by_role("heading", name=verdict_name("lead", lang)).wait_for()
     pick(page, lang, "Permission", "Consent to commercial messages", "Opt-in")
     pick(page, lang, "Engagement", "Two-way conversation with a seller", "Yes")
     pick(page, lang, "Engagement", "Declared intention to buy from us", "High: asks for an offer")
     pick(page, lang, "Fit and capacity", "Matches the focus target / buyer persona", "Yes")
     pick(page, lang, "Fit and capacity", "Has the budget", "Yes")
-    prospect = f"{_('Verdict')}: {label('stage', 'prospect', lang)}"
+    prospect = verdict_name("prospect", lang)
     page.get_by_role("heading", name=prospect).wait_for()
     body = page.locator("[data-testid=stMainBlockContainer]")
     assert label("next_action", "propose", lang) in body.inner_text()
@@ -125,9 +127,7 @@ def test_a_bad_link_value_is_explained_in_the_browser(served: str, page: Any) ->
     alert = page.locator("[data-testid=stAlertContentError]").first
     alert.wait_for()
     assert "budget" in alert.inner_text() and "maybe" in alert.inner_text()
-    page.get_by_role(
-        "heading", name=f"{gettext('es')('Verdict')}: {label('stage', 'lead', 'es')}"
-    ).wait_for()
+    page.get_by_role("heading", name=verdict_name("lead", "es")).wait_for()
 
 
 APP_PAGES = [
@@ -149,7 +149,8 @@ def test_axe_finds_no_serious_violation_in_the_app(served: str, page: Any, path:
     if "compare" in path:
         page.locator("table.fc-compare").wait_for()
     elif "page=" not in path:
-        page.get_by_role("heading", name=f"{gettext(lang)('Verdict')}:").wait_for()
+        verdict = f"{gettext(lang)('Verdict')}{colon(lang).rstrip()}"
+        page.get_by_role("heading", name=verdict).wait_for()
     settle(page)
     violations = serious_violations(page)
     assert not violations, violations
@@ -284,7 +285,7 @@ def test_streamlit_own_words_follow_the_page_language(served: str, page: Any) ->
     assert page.evaluate("document.documentElement.lang") == lang
     shown = page.evaluate(SHOWN_WORDS)
     assert not streamlit_english(shown), streamlit_english(shown)
-    assert words["App pages"] in shown and words["Increment"] in shown
+    assert words["Open"] in shown and words["Increment"] in shown
     assert any(w.startswith(words["Help for {label}"].split("{")[0]) for w in shown)
     # The skip link, the first thing the keyboard reaches.
     page.keyboard.press("Tab")
@@ -322,7 +323,7 @@ def test_streamlit_own_words_follow_the_page_language(served: str, page: Any) ->
     page.wait_for_function("() => document.documentElement.lang === 'pt'")
     settle(page)
     shown = page.evaluate(SHOWN_WORDS)
-    assert table()["pt"]["App pages"] in shown and words["App pages"] not in shown
+    assert table()["pt"]["Increment"] in shown and words["Increment"] not in shown
     assert not streamlit_english(shown), streamlit_english(shown)
 
 
@@ -333,4 +334,4 @@ def test_english_pages_keep_streamlit_words_and_say_they_are_english(
     form_ready(page)
     assert page.evaluate("document.documentElement.lang") == "en"
     shown = page.evaluate(SHOWN_WORDS)
-    assert "App pages" in shown and "Increment" in shown
+    assert "Open" in shown and "Increment" in shown

@@ -18,7 +18,7 @@ from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from classifier import NEXT_ACTIONS, STAGES, BatchFileError, label
 
-from .. import downloads, state
+from .. import downloads, rules, state
 from ..form import model_selector
 from ..i18n import N_, NN_, gettext, ngettext
 from ..view import MISSING, NEXT_ACTION, STAGE, TEMPERATURE, plain, style
@@ -147,6 +147,7 @@ def classified(upload: UploadedFile, model: str, lang: str) -> tuple[Outcome, st
             model=model,
             lang=lang,
             name=upload.name,
+            rules_text=rules.team_text(),
             progress=lambda done: bar.progress(done, text=_(WORKING)),
         )
     except BatchFileError as error:
@@ -188,7 +189,7 @@ def render() -> None:
         if context is not None:
             downloads.drop(context.session_id)
         return
-    model = str(st.session_state[state.MODEL])
+    model = state.model()
     done = classified(upload, model, lang)
     if done is None:
         return

@@ -9,7 +9,7 @@ import streamlit as st
 
 from classifier import classify
 
-from .. import state
+from .. import rules, state
 from ..form import classifiable, link_problems, model_selector, profile_form
 from ..i18n import N_, gettext
 from ..view import verdict_view
@@ -27,11 +27,12 @@ COPIED = N_("Link copied.")
 COPY_FAILED = N_("Your browser did not allow copying: select the link and copy it by hand.")
 
 COPY_BUTTON = """<!doctype html><html lang="{lang}"><head><meta charset="utf-8"><style>
-body{{margin:0;font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;font-size:15px}}
+body{{margin:0;font-family:-apple-system,BlinkMacSystemFont,Helvetica,Arial,sans-serif;
+ font-size:15px;color-scheme:{scheme}}}
 button{{font:inherit;padding:.35rem .9rem;border:1px solid #8a8a8a;border-radius:.5rem;
- background:#fff;color:#1a1a2e;cursor:pointer}}
-button:focus-visible{{outline:2px solid #283593;outline-offset:2px}}
-span{{margin-left:.6rem;color:#1a1a2e}}
+ background:{background};color:{color};cursor:pointer}}
+button:focus-visible{{outline:2px solid {focus};outline-offset:2px}}
+span{{margin-left:.6rem;color:{color}}}
 </style></head><body><button type="button" id="copy" data-link="{link}" data-copied="{copied}"
  data-failed="{failed}">{copy}</button>
 <span id="status" role="status" aria-live="polite"></span><script>{script}</script></body></html>"""
@@ -50,16 +51,32 @@ button.addEventListener("click", async () => {
 
 SHARE_STYLE = (
     "overflow-wrap:anywhere;font-size:.9rem;margin:0;padding:.4rem .6rem;"
-    "background:#f0f2f6;border-radius:.3rem;color:#1a1a2e"
+    "background:var(--fc-box-bg,#f0f2f6);border-radius:.3rem;color:var(--fc-box-fg,#1a1a2e)"
 )
+#: The copy button's colours, per Streamlit theme (its frame cannot see the app's CSS).
+SCHEMES = {
+    "light": {"background": "#fff", "color": "#1a1a2e", "focus": "#283593"},
+    "dark": {"background": "#2b2f45", "color": "#e9ebfc", "focus": "#9fa8ff"},
+}
+
+
+def share_address(lang: str) -> str:
+    """The address that reproduces this page: the app's own, or, framed in a
+    lesson, the lesson page's (which frames the app with the same profile)."""
+    # The app always lives at /app/ of the origin that serves it, the site at /.
+    parts = urlsplit(st.context.url or "http://127.0.0.1:8000/")
+    origin = f"{parts.scheme}://{parts.netloc}"
+    if st.session_state.get(state.FRAMED):
+        prefix = "" if lang == "en" else f"{lang}/"
+        return f"{origin}/{prefix}classifier/?{state.share_query(keep_lang=False)}#try-it"
+    return f"{origin}/app/?{state.share_query()}"
 
 
 def share_link(lang: str) -> None:
     """The address that reproduces this verdict, and a button that copies it."""
     _ = gettext(lang)
-    # The app always lives at /app/ of the origin that serves it.
-    parts = urlsplit(st.context.url or "http://127.0.0.1:8000/")
-    link = f"{parts.scheme}://{parts.netloc}/app/?{state.share_query()}"
+    link = share_address(lang)
+    scheme = "dark" if getattr(st.context.theme, "type", None) == "dark" else "light"
     st.markdown(f"**{_(SHARE)}**")
     # Plain text, not inline code: the monospace font alone would weigh 90 kB.
     st.markdown(
@@ -74,6 +91,8 @@ def share_link(lang: str) -> None:
             copied=escape(_(COPIED)),
             failed=escape(_(COPY_FAILED)),
             script=COPY_SCRIPT,
+            scheme=scheme,
+            **SCHEMES[scheme],
         ),
         height=48,
         alt=_(COPY),
@@ -92,6 +111,7 @@ def render() -> None:
     with right:
         values = classifiable(lang)
         if values is not None:
-            verdict_view(classify(values, model=st.session_state[state.MODEL], lang=lang), lang)
+            verdict = classify(values, model=state.model(), lang=lang, rules=rules.current())
+            verdict_view(verdict, lang)
     state.publish()
     share_link(lang)

@@ -9,10 +9,10 @@ import streamlit as st
 
 from classifier import classify, label, models
 
-from .. import state
+from .. import rules, state
 from ..form import classifiable, link_problems, profile_form
 from ..i18n import N_, gettext
-from ..view import NEXT_ACTION, STAGE, style
+from ..view import GATES, NEXT_ACTION, STAGE, colon, style
 
 TITLE = N_("Compare the models")
 INTRO = N_(
@@ -32,6 +32,9 @@ STYLE = """<style>
 .fc-compare th,.fc-compare td{border:1px solid #cfd8dc;padding:.35rem .5rem;text-align:left;
  vertical-align:top;color:#1a1a2e;background:#fff}
 .fc-compare thead th{background:#eceff1}
+html[data-fc-scheme="dark"] .fc-compare th,html[data-fc-scheme="dark"] .fc-compare td{
+ background:#1e2029;color:#e9ebfc;border-color:#4a4e63}
+html[data-fc-scheme="dark"] .fc-compare thead th{background:#2b2f45}
 </style>"""
 
 
@@ -48,18 +51,19 @@ def render() -> None:
         if values is not None:
             style()
             st.markdown(STYLE, unsafe_allow_html=True)
-            verdicts = [classify(values, model=m, lang=lang) for m in models()]
-            gates = {"identity", "interaction", "purchase"}
+            team = rules.current()
+            verdicts = [classify(values, model=m, lang=lang, rules=team) for m in models(team)]
             rows = []
             for v in verdicts:
                 deciding = (
-                    [c for c in v.criteria if c.outcome != "met" and c.id not in gates]
+                    [c for c in v.criteria if c.outcome != "met" and c.id not in GATES]
                     if v.stage in ("lead", "prospect")
                     else []
                 )
                 decides = "<br>".join(
                     f"<strong>{escape(label('criterion', c.id, lang))}</strong> "
-                    f"({escape(label('outcome', c.outcome, lang))}): {escape(c.text)}"
+                    f"({escape(label('outcome', c.outcome, lang))})"
+                    f"{escape(colon(lang))}{escape(c.text)}"
                     for c in deciding
                 ) or escape(_(ALL_MET) if v.stage == "prospect" else v.summary)
                 temperature = (

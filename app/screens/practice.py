@@ -1,13 +1,18 @@
 """Practice: read a short story, say which stage the contact is in, and learn
 from the classifier's own criteria why.
 
-A round is ten scenarios of one level; the score and the misses are kept in
-the session, and the summary says which pages of the site to read next.
+A round is ten scenarios of one level. The whole round lives in the address
+(level, a seed that shuffles the level's stories, the story a link asked for
+first, the subset a retry keeps, the position and the answers given), so a
+reload or a language switch keeps it and the server keeps nothing beyond the
+session. The score is worked out from the answers, never stored.
 """
 
 from __future__ import annotations
 
 import random
+import re
+from dataclasses import dataclass, replace
 from html import escape
 
 import streamlit as st
@@ -16,25 +21,23 @@ from classifier import (
     Scenario,
     UnknownScenarioError,
     Verdict,
+    classify,
     describe_model,
-    expected,
     label,
+    models,
     scenario,
     scenarios,
 )
 
-from .. import state
+from .. import rules, state
 from ..i18n import N_, gettext
-from ..view import plain, style
+from ..view import colon, deciding, plain, style
 
 ROUND = 10
-LEVEL = "practice_level"
-QUEUE = "practice_queue"
-POSITION = "practice_position"
-ANSWERS = "practice_answers"  # one dict per checked scenario of the round
-CHOICE = "practice_choice"
-CHECKED = "practice_checked"
+ROUND_KEY = "practice_round"  # the Round being played
+CHOICE = "practice_choice"  # the answer picked but not yet checked
 LINKED = "practice_linked"  # the ?scenario= link already honoured
+PAGES = "_pages"  # the app's pages by slug, set by main.py for page switches
 
 TITLE = N_("Practice")
 INTRO = N_(
@@ -62,6 +65,7 @@ MISSED = N_("What you missed")
 NOTHING_MISSED = N_("Nothing: every answer was right. Try a harder level.")
 READ = N_("Read next")
 NEW_ROUND = N_("Start a new round")
+RETRY = N_("Retry what I missed")
 UNKNOWN_SCENARIO = N_("There is no practice story “{id}”; here is another one.")
 TRY_IN_CLASSIFIER = N_("Open this profile in the classifier")
 PAGE_NAMES = {
@@ -113,77 +117,186 @@ def site_link(page: str, lang: str) -> str:
     return f"../{prefix}{page}/"
 
 
-def _new_round(level: int, first: str | None = None) -> None:
-    pool = [s.id for s in scenarios(level)]
-    rng = random.Random()
-    rng.shuffle(pool)
-    if first is not None:
-        pool = [first, *[i for i in pool if i != first]]
-    st.session_state[QUEUE] = pool[:ROUND]
-    st.session_state[POSITION] = 0
-    st.session_state[ANSWERS] = []
-    st.session_state[CHECKED] = False
+@dataclass(frozen=True)
+class Round:
+    """A round as the address keeps it; the stories follow from level, seed, first, only."""
+
+    level: int
+    seed: int
+    first: str | None = None
+    only: tuple[int, ...] = ()  # positions in the seeded ten that a retry keeps
+    at: int = 0  # the story on screen
+    given: str = ""  # one digit per checked story: its index in ANSWERS_OFFERED
+
+    def base(self) -> list[str]:
+        pool = sorted(s.id for s in scenarios(self.level) if playable(s))
+        random.Random(self.seed).shuffle(pool)
+        if self.first is not None:
+            pool = [self.first, *[i for i in pool if i != self.first]]
+        return pool[:ROUND]
+
+    def queue(self) -> list[str]:
+        base = self.base()
+        return [base[i] for i in self.only] if self.only else base
+
+    @property
+    def checked(self) -> bool:
+        return len(self.given) > self.at
+
+    def answers(self) -> list[tuple[str, str, str]]:
+        """(story id, answer given, right answer) for every checked story."""
+        queue = self.queue()
+        return [
+            (queue[i], ANSWERS_OFFERED[int(d)], answer_of(verdict_of(scenario(queue[i]))))
+            for i, d in enumerate(self.given)
+        ]
+
+    def query(self) -> dict[str, str]:
+        query = {"level": str(self.level), "round": str(self.seed)}
+        if self.first:
+            query["scenario"] = self.first
+        if self.only:
+            query["only"] = ".".join(map(str, self.only))
+        if self.at:
+            query["at"] = str(self.at)
+        if self.given:
+            query["given"] = self.given
+        return query
+
+
+def playable(item: Scenario) -> bool:
+    """A story can be played when the rulebook in use has its model."""
+    return item.model in models(rules.current())
+
+
+def verdict_of(item: Scenario, lang: str = "en") -> Verdict:
+    """The answer: the story's profile under its model and the rulebook in use."""
+    return classify(item.profile, model=item.model, lang=lang, rules=rules.current())
+
+
+def new_round(level: int, first: str | None = None) -> Round:
+    return Round(level=level, seed=random.randrange(1, 10**6), first=first)
+
+
+def round_from(query: dict[str, str]) -> Round | None:
+    """The round a link describes, or None when it describes none; what does not
+    fit (a story that does not exist, answers past the position) is dropped."""
+    if not re.fullmatch(r"\d{1,9}", query.get("round", "")):
+        return None
+    level = int(query["level"]) if query.get("level") in ("1", "2", "3") else 1
+    first = query.get("scenario")
+    try:
+        if first is None or scenario(first).level != level or not playable(scenario(first)):
+            first = None
+    except UnknownScenarioError:
+        first = None
+    found = Round(level=level, seed=int(query["round"]), first=first)
+    size = len(found.base())
+    only = tuple(int(i) for i in re.findall(r"\d+", query.get("only", "")) if int(i) < size)
+    found = replace(found, only=tuple(dict.fromkeys(only)))
+    total = len(found.queue())
+    given = "".join(d for d in query.get("given", "") if d in "012345")[:total]
+    at = int(query["at"]) if re.fullmatch(r"\d{1,3}", query.get("at", "")) else 0
+    at = min(at, len(given), total)
+    return replace(found, at=at, given=given[: at + 1])
+
+
+def current() -> Round:
+    found: Round = st.session_state[ROUND_KEY]
+    return found
+
+
+def _play(found: Round) -> None:
+    st.session_state[ROUND_KEY] = found
     st.session_state.pop(CHOICE, None)
 
 
 def _start(lang: str) -> None:
-    """Honour `?scenario=` once, then keep the round in the session."""
+    """A link (or a reload) brings its round; `?scenario=` alone starts one with
+    that story first; otherwise the session's round goes on."""
     _ = gettext(lang)
-    wanted = st.query_params.get("scenario")
-    if wanted and st.session_state.get(state.OUTSIDE) and st.session_state.get(LINKED) != wanted:
-        st.session_state[LINKED] = wanted
-        try:
-            item = scenario(wanted)
-        except UnknownScenarioError:
-            st.error(plain(_(UNKNOWN_SCENARIO).format(id=wanted)))
-        else:
-            st.session_state[LEVEL] = item.level
-            _new_round(item.level, first=item.id)
+    query = {k: st.query_params[k] for k in st.query_params}
+    if st.session_state.get(state.OUTSIDE):
+        linked = round_from(query)
+        wanted = query.get("scenario")
+        if linked is not None:
+            if st.session_state.get(ROUND_KEY) != linked:
+                _play(linked)
             return
-    if QUEUE not in st.session_state:
-        st.session_state.setdefault(LEVEL, 1)
-        _new_round(int(st.session_state[LEVEL]))
+        if wanted and st.session_state.get(LINKED) != wanted:
+            st.session_state[LINKED] = wanted
+            try:
+                item = scenario(wanted)
+            except UnknownScenarioError:
+                st.error(plain(_(UNKNOWN_SCENARIO).format(id=wanted)))
+            else:
+                if playable(item):
+                    _play(new_round(item.level, first=item.id))
+                    return
+    if ROUND_KEY not in st.session_state:
+        _play(new_round(1))
 
 
-def _level_changed() -> None:
-    _new_round(int(st.session_state[LEVEL]))
+def _level_changed(key: str) -> None:
+    _play(new_round(int(st.session_state[key])))
 
 
-def _check(item: Scenario) -> None:
-    verdict = expected(item)
-    st.session_state[CHECKED] = True
-    st.session_state[ANSWERS].append(
-        {
-            "id": item.id,
-            "given": st.session_state.get(CHOICE),
-            "answer": answer_of(verdict),
-            "right": st.session_state.get(CHOICE) == answer_of(verdict),
-        }
-    )
+def _chosen(key: str) -> None:
+    st.session_state[CHOICE] = st.session_state[key]
+
+
+def _check() -> None:
+    choice = st.session_state.get(CHOICE)
+    found = current()
+    if choice in ANSWERS_OFFERED and not found.checked:
+        digit = str(ANSWERS_OFFERED.index(choice))
+        _play(replace(found, given=found.given + digit))
 
 
 def _next() -> None:
-    st.session_state[POSITION] += 1
-    st.session_state[CHECKED] = False
-    st.session_state.pop(CHOICE, None)
+    _play(replace(current(), at=current().at + 1))
 
 
-def feedback(item: Scenario, lang: str) -> None:
-    """Right or wrong, then the classifier's criteria and the facts that decide."""
+def _new_round() -> None:
+    _play(new_round(current().level))
+
+
+def _retry() -> None:
+    found = current()
+    positions = found.only or tuple(range(len(found.base())))
+    answers = found.answers()
+    missed = tuple(positions[i] for i, (_id, given, right) in enumerate(answers) if given != right)
+    _play(replace(found, only=missed, at=0, given=""))
+
+
+def _open_in_classifier(item: Scenario) -> None:
+    """Load the story's profile and model into the session, then show Classify."""
+    state.clear()
+    for field, value in item.profile.items():
+        state.profile()[field] = value
+    state.set_model(item.model)
+    st.switch_page(st.session_state[PAGES]["classify"])
+
+
+def feedback(item: Scenario, given: str, lang: str) -> None:
+    """Right or wrong, then the criteria that decide, with the facts of the story."""
     _ = gettext(lang)
-    verdict = expected(item, lang)
-    record = st.session_state[ANSWERS][-1]
-    answer = answer_label(record["answer"], lang)
-    if record["right"]:
+    verdict = verdict_of(item, lang)
+    right = answer_of(verdict)
+    answer = answer_label(right, lang)
+    if given == right:
         st.success(plain(_(RIGHT).format(answer=answer)))
     else:
-        given = answer_label(str(record["given"]), lang) if record["given"] else "—"
-        st.error(plain(_(WRONG).format(given=given, answer=answer)))
+        st.error(plain(_(WRONG).format(given=answer_label(given, lang), answer=answer)))
     st.markdown(f"**{_(WHY)}**")
     st.markdown(plain(verdict.summary))
     facts = item.text(lang).facts
+    # Easy stories show only the criteria that decide the stage; harder ones, all.
+    shown_ids = {c.id for c in deciding(verdict)} if item.level == 1 else None
     lines = []
     for trace, shown in zip(verdict.evaluation.criteria, verdict.criteria, strict=True):
+        if shown_ids is not None and shown.id not in shown_ids:
+            continue
         quoted = [facts[name] for name, _value in trace.inputs if name in facts]
         evidence = "".join(
             f"<br><em>{escape(_(IN_STORY).format(phrase=phrase))}</em>" for phrase in quoted
@@ -193,100 +306,114 @@ def feedback(item: Scenario, lang: str) -> None:
             evidence = f"<br><em>{escape(unknown)}</em>"
         lines.append(
             f'<li class="fc-{shown.outcome}"><strong>{escape(label("criterion", shown.id, lang))}'
-            f"</strong> ({escape(label('outcome', shown.outcome, lang))}): {escape(shown.text)}"
-            f"{evidence}</li>"
+            f"</strong> ({escape(label('outcome', shown.outcome, lang))}){escape(colon(lang))}"
+            f"{escape(shown.text)}{evidence}</li>"
         )
     style()
     st.markdown(f'<ul class="fc-criteria">{"".join(lines)}</ul>', unsafe_allow_html=True)
     st.markdown(
         plain(_(NEXT_ACTION).format(action=label("next_action", verdict.next_action.id, lang)))
     )
+    if st.button(_(TRY_IN_CLASSIFIER), key="practice_open"):
+        _open_in_classifier(item)
 
 
 def round_summary(lang: str) -> None:
     _ = gettext(lang)
-    answers = st.session_state[ANSWERS]
-    right = sum(1 for a in answers if a["right"])
+    answers = current().answers()
+    right = sum(1 for _id, given, truth in answers if given == truth)
     st.subheader(_(ROUND_OVER).format(right=right, total=len(answers)), anchor=False)
-    missed = [a for a in answers if not a["right"]]
+    missed = [(i, g, t) for i, g, t in answers if g != t]
     st.markdown(f"**{_(MISSED)}**")
     if not missed:
         st.markdown(_(NOTHING_MISSED))
     pages: list[str] = []
-    for record in missed:
-        item = scenario(record["id"])
-        given = answer_label(str(record["given"]), lang) if record["given"] else "—"
+    for story, given, truth in missed:
+        item = scenario(story)
         st.markdown(
-            f"- **{plain(item.text(lang).title)}**: "
-            f"{plain(given)} → {plain(answer_label(record['answer'], lang))}"
+            f"- **{plain(item.text(lang).title)}**{plain(colon(lang))}"
+            f"{plain(answer_label(given, lang))} → {plain(answer_label(truth, lang))}"
         )
-        pages += [p for p in pages_to_read(item, expected(item)) if p not in pages]
+        pages += [p for p in pages_to_read(item, verdict_of(item)) if p not in pages]
     if pages:
         st.markdown(f"**{_(READ)}**")
         st.markdown(
             "\n".join(f"- [{plain(_(PAGE_NAMES[p]))}]({site_link(p, lang)})" for p in pages)
         )
-    st.button(_(NEW_ROUND), key="practice_new_round", on_click=_level_changed, type="primary")
+    with st.container(horizontal=True):
+        if missed:
+            st.button(_(RETRY), key="practice_retry", on_click=_retry, type="primary")
+        st.button(
+            _(NEW_ROUND),
+            key="practice_new_round",
+            on_click=_new_round,
+            type="secondary" if missed else "primary",
+        )
 
 
 def render() -> None:
     lang = str(st.session_state[state.LANG])
     _ = gettext(lang)
     _start(lang)
+    found = current()
     st.markdown(_(INTRO))
     levels = {level: _(name) for level, name in LEVELS.items()}
+    level_key = f"practice_level_{lang}"
+    st.session_state[level_key] = found.level
     st.radio(
         _(LEVEL_LABEL),
         options=list(levels),
         format_func=levels.__getitem__,
         horizontal=True,
-        key=LEVEL,
+        key=level_key,
         on_change=_level_changed,
+        args=(level_key,),
     )
-    queue: list[str] = st.session_state[QUEUE]
-    position = int(st.session_state[POSITION])
-    answers = st.session_state[ANSWERS]
-    if position >= len(queue):
+    queue = found.queue()
+    answers = found.answers()
+    state.publish(page="practice", extra=found.query())
+    if found.at >= len(queue):
         round_summary(lang)
-        state.publish(page="practice", extra={})
         return
-    item = scenario(queue[position])
+    item = scenario(queue[found.at])
     text = item.text(lang)
-    right = sum(1 for a in answers if a["right"])
+    right = sum(1 for _id, given, truth in answers if given == truth)
     st.caption(
-        _(PROGRESS).format(number=position + 1, total=len(queue), right=right, done=len(answers))
+        _(PROGRESS).format(number=found.at + 1, total=len(queue), right=right, done=len(answers))
     )
     st.header(text.title, anchor=False)
     st.markdown(plain(text.story))
     st.caption(
         plain(
             _(MODEL_USED).format(
-                model=label("model", item.model, lang), description=describe_model(item.model, lang)
+                model=label("model", item.model, lang),
+                description=describe_model(item.model, lang, rules.current()),
             )
         )
     )
-    checked = bool(st.session_state.get(CHECKED))
     names = {a: answer_label(a, lang) for a in ANSWERS_OFFERED}
-    if not checked:
+    if not found.checked:
+        choice_key = f"practice_choice_{lang}"
+        st.session_state[choice_key] = st.session_state.get(CHOICE)
         st.radio(
             _(QUESTION),
             options=list(names),
             format_func=names.__getitem__,
             index=None,
-            key=CHOICE,
+            key=choice_key,
+            on_change=_chosen,
+            args=(choice_key,),
         )
         st.button(
             _(CHECK),
             key="practice_check",
             on_click=_check,
-            args=(item,),
             disabled=st.session_state.get(CHOICE) is None,
             type="primary",
         )
     else:
-        feedback(item, lang)
-        last = position + 1 >= len(queue)
+        feedback(item, answers[found.at][1], lang)
+        last = found.at + 1 >= len(queue)
         st.button(
             _(SUMMARY_BUTTON if last else NEXT), key="practice_next", on_click=_next, type="primary"
         )
-    state.publish(page="practice", extra={"scenario": item.id})
