@@ -320,7 +320,7 @@ def test_streamlit_own_words_follow_the_page_language(served: str, page: Any) ->
     settle(page)
     page.get_by_label(gettext(lang)("Language")).click()
     page.get_by_role("option", name="Português").click()
-    page.wait_for_function("() => document.documentElement.lang === 'pt'")
+    page.wait_for_function("() => document.documentElement.lang === 'pt'", polling="raf")
     settle(page)
     shown = page.evaluate(SHOWN_WORDS)
     assert table()["pt"]["Increment"] in shown and words["Increment"] not in shown

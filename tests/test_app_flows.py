@@ -83,7 +83,7 @@ def settle(page: Any) -> None:
         page.wait_for_function(
             """() => !document.querySelector('[data-stale="true"]')
                   && !document.querySelector('[data-testid="stStatusWidget"]')""",
-            polling=200,
+            polling="raf",
         )
         page.wait_for_timeout(300)
 
@@ -96,7 +96,7 @@ def switch_language(page: Any, current: str, lang: str) -> None:
     """Pick a language in the app's selector, as a person does."""
     page.get_by_label(gettext(current)("Language")).click()
     page.get_by_role("option", name=NATIVE_NAMES[lang]).click()
-    page.wait_for_function(f"document.documentElement.lang === '{lang}'")
+    page.wait_for_function(f"() => document.documentElement.lang === '{lang}'", polling="raf")
     settle(page)
 
 
@@ -249,7 +249,9 @@ def framed_app(page: Any, served: str, path: str) -> Any:
     page.goto(served + path)
     frame = page.frame_locator("iframe.fc-app__frame")
     frame.locator(STARTED).wait_for()
-    page.wait_for_function("() => document.querySelector('.fc-app--fitted') !== null", polling=200)
+    page.wait_for_function(
+        "() => document.querySelector('.fc-app--fitted') !== null", polling="raf"
+    )
     settle(page)
     return frame
 
@@ -333,7 +335,9 @@ def test_the_framed_app_follows_the_site_palette_and_its_toggle(served: str, bro
         assert max(abs(inside[0] - r), abs(inside[1] - g), abs(inside[2] - b)) <= 6, (inside, site)
         # The site's toggle: the app follows, with its profile.
         page.locator("label[for^=__palette]:visible").first.click()
-        page.wait_for_function("document.body.dataset.mdColorScheme === 'default'")
+        page.wait_for_function(
+            "() => document.body.dataset.mdColorScheme === 'default'", polling="raf"
+        )
         frame = page.frame_locator("iframe.fc-app__frame")
         frame.get_by_role("heading", name=verdict_name(classify(PROFILE).stage, "fr")).wait_for()
         page.wait_for_timeout(800)
