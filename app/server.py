@@ -13,6 +13,7 @@ import os
 import socket
 import subprocess
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -166,14 +167,30 @@ def create_app(site: Path, *, with_app: bool = True):  # type: ignore[no-untyped
     )
 
 
-def run(host: str, port: int) -> None:
+def run(host: str, port: int, on_ready: Callable[[], None] = lambda: None) -> None:
+    """Serve until Ctrl-C; `on_ready` runs once the app has started and the port
+    listens, so the line saying where the product runs is the last on screen."""
     import uvicorn
 
-    uvicorn.run(
-        create_app(site_dir()),
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(site_dir()),
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+        )
     )
+    startup = server.startup
+
+    async def announce(sockets: Any = None) -> None:
+        await startup(sockets=sockets)
+        if server.started:
+            on_ready()
+
+    server.startup = announce  # type: ignore[method-assign]
+    try:
+        server.run()
+    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled
+        pass

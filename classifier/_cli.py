@@ -373,8 +373,8 @@ def run_serve(args: argparse.Namespace, t: NullTranslations) -> int:
         except Exception:
             raise UsageError(t.gettext(BUILD_FAILED)) from None
     host = f"[{args.host}]" if ":" in args.host else args.host
-    sys.stderr.write(t.gettext(SERVING).format(url=f"http://{host}:{args.port}/") + "\n")
-    server.run(args.host, args.port)
+    serving = t.gettext(SERVING).format(url=f"http://{host}:{args.port}/")
+    server.run(args.host, args.port, on_ready=lambda: sys.stderr.write(serving + "\n"))
     return 0
 
 
