@@ -8,6 +8,7 @@ share one origin, so uploads pass Streamlit's XSRF check.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import socket
@@ -190,7 +191,5 @@ def run(host: str, port: int, on_ready: Callable[[], None] = lambda: None) -> No
             on_ready()
 
     server.startup = announce  # type: ignore[method-assign]
-    try:
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled
         server.run()
-    except KeyboardInterrupt:  # uvicorn re-raises the Ctrl-C it handled
-        pass

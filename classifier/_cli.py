@@ -374,7 +374,11 @@ def run_serve(args: argparse.Namespace, t: NullTranslations) -> int:
             raise UsageError(t.gettext(BUILD_FAILED)) from None
     host = f"[{args.host}]" if ":" in args.host else args.host
     serving = t.gettext(SERVING).format(url=f"http://{host}:{args.port}/")
-    server.run(args.host, args.port, on_ready=lambda: sys.stderr.write(serving + "\n"))
+
+    def announce() -> None:
+        sys.stderr.write(serving + "\n")
+
+    server.run(args.host, args.port, on_ready=announce)
     return 0
 
 
