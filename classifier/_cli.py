@@ -97,6 +97,11 @@ BATCH_OUT_HELP = N_("the CSV file to write (replaced if it exists)")
 BATCH_LANG_HELP = N_("language of the missing and error columns (default: en): %(choices)s")
 
 
+#: Example files shipped in the repository, named in the help's examples.
+EXAMPLE_JSONL = "examples/contacts.jsonl"
+EXAMPLE_CSV = "examples/contacts.csv"
+
+
 def ui_language(environ: dict[str, str] | None = None) -> str:
     """The interface language from the environment, among the five; English otherwise."""
     env = os.environ if environ is None else environ
@@ -147,7 +152,7 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
         "classify",
         help=_(CLASSIFY_HELP),
         description=_(CLASSIFY_DESCRIPTION),
-        epilog=f"{_(EPILOG)}\n  {example}\n  funnel-coach classify contacts.jsonl --model bant",
+        epilog=f"{_(EPILOG)}\n  {example}\n  funnel-coach classify {EXAMPLE_JSONL} --model bant",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     classify_parser.add_argument("file", nargs="?", default="-", metavar="FILE", help=_(FILE_HELP))
@@ -157,7 +162,7 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
         "batch",
         help=_(BATCH_HELP),
         description=_(BATCH_DESCRIPTION),
-        epilog=f"{_(EPILOG)}\n  funnel-coach batch contacts.csv -o classified.csv --lang it",
+        epilog=f"{_(EPILOG)}\n  funnel-coach batch {EXAMPLE_CSV} -o classified.csv --lang it",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     batch_parser.add_argument("input", metavar="IN.csv", help=_(BATCH_IN_HELP))
