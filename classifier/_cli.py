@@ -8,10 +8,11 @@ speak `--lang`.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, NoReturn
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
@@ -94,7 +95,21 @@ BATCH_DESCRIPTION = N_(
 )
 BATCH_IN_HELP = N_("the CSV file to classify")
 BATCH_OUT_HELP = N_("the CSV file to write (replaced if it exists)")
-BATCH_LANG_HELP = N_("language of the missing and error columns (default: en): %(choices)s")
+BATCH_LANG_HELP = N_(
+    "language of the missing and error columns and of the summary (default: the columns in en, "
+    "the summary in your interface language): %(choices)s"
+)
+BAD_PORT = N_("“{value}” is not a port number: give a whole number from 1 to 65535")
+#: Why a file cannot be read or written, for the errors the operating system
+#: would otherwise word in its own (usually English) language.
+OS_REASONS = {
+    errno.ENOENT: N_("the file does not exist"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+    errno.ENOTDIR: N_("part of its path is a file, not a folder"),
+    errno.ENOSPC: N_("the disk is full"),
+}
 
 
 #: Example files shipped in the repository, named in the help's examples.
@@ -169,7 +184,7 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     batch_parser.add_argument(
         "-o", "--output", required=True, metavar="OUT.csv", help=_(BATCH_OUT_HELP)
     )
-    _common_options(batch_parser, t, rules_models, lang_help=BATCH_LANG_HELP)
+    _common_options(batch_parser, t, rules_models, lang_help=BATCH_LANG_HELP, lang_default=None)
 
     models_parser = sub.add_parser(
         "models", help=_(MODELS_CMD_HELP), description=_(MODELS_CMD_HELP)
@@ -197,7 +212,7 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
 
     serve_parser = sub.add_parser("serve", help=_(SERVE_HELP), description=_(SERVE_HELP))
     serve_parser.add_argument("--host", default="127.0.0.1", help=_(HOST_HELP))
-    serve_parser.add_argument("--port", type=int, default=8000, help=_(PORT_HELP))
+    serve_parser.add_argument("--port", type=port_number(t), default=8000, help=_(PORT_HELP))
     return parser
 
 
@@ -206,6 +221,7 @@ def _common_options(
     t: NullTranslations,
     rules_models: Sequence[str],
     lang_help: str = LANG_HELP,
+    lang_default: str | None = "en",
 ) -> None:
     _ = t.gettext
     parser.add_argument(
@@ -216,11 +232,30 @@ def _common_options(
     )
     parser.add_argument(
         "--lang",
-        default="en",
+        default=lang_default,
         metavar="L",
         help=_(lang_help) % {"choices": ", ".join(LANGUAGES)},
     )
     parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
+
+
+def os_reason(error: OSError | str, t: NullTranslations) -> str:
+    """An operating-system error in the interface language when it is a common one.
+
+    Takes the error, or the `strerror` text another module kept from it."""
+    for code, message in OS_REASONS.items():
+        if (error.errno if isinstance(error, OSError) else error) in (code, os.strerror(code)):
+            return t.gettext(message)
+    return error if isinstance(error, str) else error.strerror or str(error)
+
+
+def port_number(t: NullTranslations) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if value.isdigit() and 1 <= int(value) <= 65535:
+            return int(value)
+        raise argparse.ArgumentTypeError(t.gettext(BAD_PORT).format(value=value))
+
+    return parse
 
 
 class UsageError(Exception):
@@ -262,7 +297,7 @@ def _read_text(path: str, t: NullTranslations, stdin: IO[str]) -> str:
     except UnicodeDecodeError:
         raise UsageError(t.gettext(NOT_UTF8).format(path=path)) from None
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = os_reason(error, t)
         raise UsageError(t.gettext(UNREADABLE).format(path=path, reason=reason)) from None
 
 
@@ -322,17 +357,26 @@ def run_models(args: argparse.Namespace, t: NullTranslations, ui: str, stdout: I
 
 
 def run_batch(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
-    """A CSV export in, the same rows with a verdict out; the summary on stderr."""
+    """A CSV export in, the same rows with a verdict out; the summary on stderr.
+
+    `--lang` words the columns (English without it) and everything the command
+    says; without it, the command speaks the interface language."""
+    told = args.lang
+    if told is None:
+        args.lang = "en"
     lang, rules = _check_options(args, t, ui)
+    said = ui if told is None else lang
     try:
         summary = classify_csv_file(
             args.input, args.output, model=args.model, lang=lang, rules=rules
         )
     except BatchFileError as error:
-        raise UsageError(error.message(ui)) from None
-    for warning in summary.warnings(ui):
+        if "reason" in error.params:
+            error.params["reason"] = os_reason(error.params["reason"], load_translations(said))
+        raise UsageError(error.message(said)) from None
+    for warning in summary.warnings(said):
         sys.stderr.write(f"funnel-coach: {warning}\n")
-    sys.stderr.write(summary_text(summary, args.output, ui))
+    sys.stderr.write(summary_text(summary, args.output, said))
     return 1 if summary.rejected else 0
 
 

@@ -255,3 +255,38 @@ def test_help_is_localized() -> None:
     assert en.returncode == 0 and it.returncode == 0
     assert "--model" in en.stdout and "--model" in it.stdout
     assert "usage:" in en.stdout and "usage:" not in it.stdout
+
+
+@pytest.mark.parametrize(
+    ("ui", "expected"),
+    [
+        ("en", "Cannot read {path}: it is a folder, not a file."),
+        ("it", "Impossibile leggere {path}: è una cartella, non un file."),
+        ("fr", "Impossible de lire {path} : c'est un dossier, pas un fichier."),
+    ],
+)
+def test_operating_system_errors_speak_the_interface_language(
+    ui: str,
+    expected: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANGUAGE", ui)
+    assert main(["classify", str(tmp_path)]) == 2
+    assert capsys.readouterr().err == f"funnel-coach: {expected.format(path=tmp_path)}\n"
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "70000", "-1"])
+def test_a_bad_port_is_explained_in_the_interface_language(
+    port: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for var in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        monkeypatch.delenv(var, raising=False)
+    monkeypatch.setenv("LANGUAGE", "es")
+    assert main(["serve", "--port", port]) == 2
+    err = capsys.readouterr().err
+    assert f"«{port}» no es un número de puerto" in err and "65535" in err
+    assert "invalid" not in err
