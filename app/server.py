@@ -9,6 +9,7 @@ share one origin, so uploads pass Streamlit's XSRF check.
 from __future__ import annotations
 
 import base64
+import contextlib
 import errno
 import hashlib
 import os
@@ -17,7 +18,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -469,15 +470,34 @@ def create_app(  # type: ignore[no-untyped-def]
     )
 
 
-def run(host: str, port: int, allowed: Iterable[str] = ()) -> None:
+def run(
+    host: str,
+    port: int,
+    allowed: Iterable[str] = (),
+    on_ready: Callable[[], None] = lambda: None,
+) -> None:
+    """Serve until Ctrl-C; `on_ready` runs once the app has started and the port
+    listens, so the line saying where the product runs is the last on screen."""
     import uvicorn
 
     listening = () if host in ("0.0.0.0", "::", "") else (host,)
-    uvicorn.run(
-        create_app(site_dir(), hosts=(*listening, *allowed)),
-        host=host,
-        port=port,
-        log_level="warning",
-        access_log=False,
-        server_header=False,
+    server = uvicorn.Server(
+        uvicorn.Config(
+            create_app(site_dir(), hosts=(*listening, *allowed)),
+            host=host,
+            port=port,
+            log_level="warning",
+            access_log=False,
+            server_header=False,
+        )
     )
+    startup = server.startup
+
+    async def announce(sockets: Any = None) -> None:
+        await startup(sockets=sockets)
+        if server.started:
+            on_ready()
+
+    server.startup = announce  # type: ignore[method-assign]
+    with contextlib.suppress(KeyboardInterrupt):  # uvicorn re-raises the Ctrl-C it handled
+        server.run()

@@ -78,10 +78,9 @@ FIELD = "field_budget"
 OPTION = {True: "Yes", False: "No"}  # the radio's English labels for budget yes/no
 TAB = "Fit and capacity"  # the form tab that holds field_budget
 
-CHROMIUM = "/usr/bin/chromium"
-# The test suite's Chromium flags and free-port helper: one copy of each.
+# The test suite's Chromium finder (with its flags) and free-port helper: one copy of each.
 sys.path.insert(0, str(ROOT))
-from tests.conftest import CHROMIUM_ARGS, free_port  # noqa: E402
+from tests.conftest import ChromiumMissing, free_port, launch_chromium  # noqa: E402
 
 # --------------------------------------------------------------------------- helpers
 
@@ -309,7 +308,10 @@ FLIP_JS = """async ({key, option, want}) => {
 
 
 def open_browser(playwright: Any) -> Any:
-    return playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+    try:
+        return launch_chromium(playwright)
+    except (ChromiumMissing, ValueError) as missing:
+        sys.exit(f"benchmarks/app.py: {missing}")
 
 
 def goto_when_up(page: Any, url: str, server: Server, timeout: float = 120) -> None:

@@ -8,17 +8,19 @@ speak `--lang`.
 from __future__ import annotations
 
 import argparse
+import errno
 import json
 import os
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Final, NoReturn
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.support import NullTranslations
 
-from ._api import classify, describe_model, label, languages
+from ._api import classify, describe_field, describe_model, label, languages
 from ._batch import BatchFileError, classify_csv_file, summary_text
+from ._fields import DISPLAY_FIELDS, FIELDS
 from ._i18n import LANGUAGES, N_, load_translations
 from ._profile import Problem, ProfileError, json_int, parse_profile
 from ._rules import Rulebook, RulebookError, default_rulebook, default_rulebook_text, read_rulebook
@@ -57,6 +59,14 @@ LANG_HELP = N_("language of the explanations (default: en): %(choices)s")
 RULES_HELP = N_("your own rulebook (TOML); see `funnel-coach rules`")
 RULES_CMD_HELP = N_("print the default rulebook, to copy and adapt")
 MODELS_CMD_HELP = N_("list the models with a one-line description")
+FIELDS_CMD_HELP = N_(
+    "list the profile's fields: name, the values it takes and what it means (the contract's words)"
+)
+KIND_WORDS: Final[dict[str, str]] = {
+    "bool": N_("true or false"),
+    "count": N_("a whole number of 0 or more"),
+    "text": N_("text"),
+}
 UNKNOWN_MODEL = N_("Unknown model “{model}”; available models: {models}.")
 UNKNOWN_LANG = N_("Unsupported language “{lang}”; supported languages: {languages}.")
 UNREADABLE = N_("Cannot read {path}: {reason}.")
@@ -94,7 +104,26 @@ BATCH_DESCRIPTION = N_(
 )
 BATCH_IN_HELP = N_("the CSV file to classify")
 BATCH_OUT_HELP = N_("the CSV file to write (replaced if it exists)")
-BATCH_LANG_HELP = N_("language of the missing and error columns (default: en): %(choices)s")
+BATCH_LANG_HELP = N_(
+    "language of the missing and error columns and of the summary (default: the columns in en, "
+    "the summary in your interface language): %(choices)s"
+)
+BAD_PORT = N_("“{value}” is not a port number: give a whole number from 1 to 65535")
+#: Why a file cannot be read or written, for the errors the operating system
+#: would otherwise word in its own (usually English) language.
+OS_REASONS = {
+    errno.ENOENT: N_("the file does not exist"),
+    errno.EACCES: N_("permission denied"),
+    errno.EPERM: N_("permission denied"),
+    errno.EISDIR: N_("it is a folder, not a file"),
+    errno.ENOTDIR: N_("part of its path is a file, not a folder"),
+    errno.ENOSPC: N_("the disk is full"),
+}
+
+
+#: Example files shipped in the repository, named in the help's examples.
+EXAMPLE_JSONL = "examples/contacts.jsonl"
+EXAMPLE_CSV = "examples/contacts.csv"
 
 
 def ui_language(environ: dict[str, str] | None = None) -> str:
@@ -147,7 +176,7 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
         "classify",
         help=_(CLASSIFY_HELP),
         description=_(CLASSIFY_DESCRIPTION),
-        epilog=f"{_(EPILOG)}\n  {example}\n  funnel-coach classify contacts.jsonl --model bant",
+        epilog=f"{_(EPILOG)}\n  {example}\n  funnel-coach classify {EXAMPLE_JSONL} --model bant",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     classify_parser.add_argument("file", nargs="?", default="-", metavar="FILE", help=_(FILE_HELP))
@@ -157,14 +186,14 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
         "batch",
         help=_(BATCH_HELP),
         description=_(BATCH_DESCRIPTION),
-        epilog=f"{_(EPILOG)}\n  funnel-coach batch contacts.csv -o classified.csv --lang it",
+        epilog=f"{_(EPILOG)}\n  funnel-coach batch {EXAMPLE_CSV} -o classified.csv --lang it",
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     batch_parser.add_argument("input", metavar="IN.csv", help=_(BATCH_IN_HELP))
     batch_parser.add_argument(
         "-o", "--output", required=True, metavar="OUT.csv", help=_(BATCH_OUT_HELP)
     )
-    _common_options(batch_parser, t, rules_models, lang_help=BATCH_LANG_HELP)
+    _common_options(batch_parser, t, rules_models, lang_help=BATCH_LANG_HELP, lang_default=None)
 
     models_parser = sub.add_parser(
         "models", help=_(MODELS_CMD_HELP), description=_(MODELS_CMD_HELP)
@@ -173,6 +202,13 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
         "--lang", default="en", metavar="L", help=_(LANG_HELP) % {"choices": ", ".join(LANGUAGES)}
     )
     models_parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
+
+    fields_parser = sub.add_parser(
+        "fields", help=_(FIELDS_CMD_HELP), description=_(FIELDS_CMD_HELP)
+    )
+    fields_parser.add_argument(
+        "--lang", default="en", metavar="L", help=_(LANG_HELP) % {"choices": ", ".join(LANGUAGES)}
+    )
 
     sub.add_parser("rules", help=_(RULES_CMD_HELP), description=_(RULES_CMD_HELP))
 
@@ -192,7 +228,7 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
 
     serve_parser = sub.add_parser("serve", help=_(SERVE_HELP), description=_(SERVE_HELP))
     serve_parser.add_argument("--host", default="127.0.0.1", help=_(HOST_HELP))
-    serve_parser.add_argument("--port", type=int, default=8000, help=_(PORT_HELP))
+    serve_parser.add_argument("--port", type=port_number(t), default=8000, help=_(PORT_HELP))
     serve_parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
     return parser
 
@@ -202,6 +238,7 @@ def _common_options(
     t: NullTranslations,
     rules_models: Sequence[str],
     lang_help: str = LANG_HELP,
+    lang_default: str | None = "en",
 ) -> None:
     _ = t.gettext
     parser.add_argument(
@@ -212,11 +249,30 @@ def _common_options(
     )
     parser.add_argument(
         "--lang",
-        default="en",
+        default=lang_default,
         metavar="L",
         help=_(lang_help) % {"choices": ", ".join(LANGUAGES)},
     )
     parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
+
+
+def os_reason(error: OSError | str, t: NullTranslations) -> str:
+    """An operating-system error in the interface language when it is a common one.
+
+    Takes the error, or the `strerror` text another module kept from it."""
+    for code, message in OS_REASONS.items():
+        if (error.errno if isinstance(error, OSError) else error) in (code, os.strerror(code)):
+            return t.gettext(message)
+    return error if isinstance(error, str) else error.strerror or str(error)
+
+
+def port_number(t: NullTranslations) -> Callable[[str], int]:
+    def parse(value: str) -> int:
+        if value.isdigit() and 1 <= int(value) <= 65535:
+            return int(value)
+        raise argparse.ArgumentTypeError(t.gettext(BAD_PORT).format(value=value))
+
+    return parse
 
 
 class UsageError(Exception):
@@ -227,17 +283,30 @@ def _load_rules(path: str | None, t: NullTranslations, lang: str) -> Rulebook:
     if path is None:
         return default_rulebook()
     try:
-        return read_rulebook(path)
+        book = read_rulebook(path)
     except RulebookError as error:
         raise UsageError(error.message(lang)) from None
+    _upgrade_note(book, lang)
+    return book
 
 
-def _check_options(args: argparse.Namespace, t: NullTranslations, ui: str) -> tuple[str, Rulebook]:
-    lang = args.lang
+def _upgrade_note(book: Rulebook, lang: str) -> None:
+    """A rulebook written for contract version 1 runs as written; say what to change."""
+    note = book.upgrade_note(lang)
+    if note is not None:
+        sys.stderr.write(note + "\n")
+
+
+def _check_lang(lang: str, t: NullTranslations) -> str:
     if lang not in LANGUAGES:
         raise UsageError(
             t.gettext(UNKNOWN_LANG).format(lang=lang, languages=", ".join(languages()))
         )
+    return lang
+
+
+def _check_options(args: argparse.Namespace, t: NullTranslations, ui: str) -> tuple[str, Rulebook]:
+    lang = _check_lang(args.lang, t)
     rules = _load_rules(args.rules, t, ui)
     model = getattr(args, "model", "funnel")
     if model not in rules.models:
@@ -258,7 +327,7 @@ def _read_text(path: str, t: NullTranslations, stdin: IO[str]) -> str:
     except UnicodeDecodeError:
         raise UsageError(t.gettext(NOT_UTF8).format(path=path)) from None
     except OSError as error:
-        reason = error.strerror or str(error)
+        reason = os_reason(error, t)
         raise UsageError(t.gettext(UNREADABLE).format(path=path, reason=reason)) from None
 
 
@@ -334,18 +403,42 @@ def run_models(args: argparse.Namespace, t: NullTranslations, ui: str, stdout: I
     return 0
 
 
+def run_fields(args: argparse.Namespace, t: NullTranslations, stdout: IO[str]) -> int:
+    """One line a field: id, the values it takes, what it means; for people
+    preparing a CRM export or a JSON Lines file."""
+    lang = _check_lang(args.lang, t)
+    words = load_translations(lang)
+    for spec in (*FIELDS, *DISPLAY_FIELDS):
+        kind = (
+            " | ".join(spec.values)
+            if spec.kind == "choice"
+            else words.gettext(KIND_WORDS[spec.kind])
+        )
+        stdout.write(f"{spec.name}\t{kind}\t{describe_field(spec.name, lang)}\n")
+    return 0
+
+
 def run_batch(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
-    """A CSV export in, the same rows with a verdict out; the summary on stderr."""
+    """A CSV export in, the same rows with a verdict out; the summary on stderr.
+
+    `--lang` words the columns (English without it) and everything the command
+    says; without it, the command speaks the interface language."""
+    told = args.lang
+    if told is None:
+        args.lang = "en"
     lang, rules = _check_options(args, t, ui)
+    said = ui if told is None else lang
     try:
         summary = classify_csv_file(
             args.input, args.output, model=args.model, lang=lang, rules=rules
         )
     except BatchFileError as error:
-        raise UsageError(error.message(ui)) from None
-    for warning in summary.warnings(ui):
+        if "reason" in error.params:
+            error.params["reason"] = os_reason(error.params["reason"], load_translations(said))
+        raise UsageError(error.message(said)) from None
+    for warning in summary.warnings(said):
         sys.stderr.write(f"funnel-coach: {warning}\n")
-    sys.stderr.write(summary_text(summary, args.output, ui))
+    sys.stderr.write(summary_text(summary, args.output, said))
     return 1 if summary.rejected else 0
 
 
@@ -384,7 +477,7 @@ def run_serve(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
         raise UsageError(t.gettext(NOT_INSTALLED)) from None
     if args.rules is not None:  # every page of the app uses it; a bad file stops here
         try:
-            rules.use(args.rules)
+            _upgrade_note(rules.use(args.rules), ui)
         except RulebookError as error:
             raise UsageError(error.message(ui)) from None
     if not server.port_free(args.host, args.port):
@@ -396,8 +489,12 @@ def run_serve(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
         except Exception:
             raise UsageError(t.gettext(BUILD_FAILED)) from None
     host = f"[{args.host}]" if ":" in args.host else args.host
-    sys.stderr.write(t.gettext(SERVING).format(url=f"http://{host}:{args.port}/") + "\n")
-    server.run(args.host, args.port)
+    serving = t.gettext(SERVING).format(url=f"http://{host}:{args.port}/")
+
+    def announce() -> None:
+        sys.stderr.write(serving + "\n")
+
+    server.run(args.host, args.port, on_ready=announce)
     return 0
 
 
@@ -423,6 +520,8 @@ def main(
             return run_classify(args, t, ui, stdin, stdout)
         if args.command == "models":
             return run_models(args, t, ui, stdout)
+        if args.command == "fields":
+            return run_fields(args, t, stdout)
         if args.command == "batch":
             return run_batch(args, t, ui)
         if args.command == "scenarios":

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
+import os
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pytest
 
@@ -121,14 +122,67 @@ def serious_violations(page: Any) -> list[tuple[str, str, list[Any]]]:
     ]
 
 
+#: Set to a Chromium (or Chrome) executable to run the browser tests with it.
+CHROMIUM_ENV = "FUNNEL_COACH_CHROMIUM"
+#: Where Debian and Ubuntu install Chromium.
+SYSTEM_CHROMIUMS = ("/usr/bin/chromium", "/usr/bin/chromium-browser")
+NO_CHROMIUM = (
+    f"no Chromium found: set {CHROMIUM_ENV} to a Chromium executable, "
+    "or run `.venv/bin/playwright install chromium`, or install Debian's `chromium`"
+)
+
+
+class ChromiumMissing(LookupError):
+    """No browser to drive; the tests say so instead of failing (outside CI)."""
+
+
+def find_chromium(
+    environ: Mapping[str, str],
+    playwright_default: str | None,
+    is_file: Callable[[str], bool] = os.path.isfile,
+) -> str:
+    """The Chromium the browser tests drive, the way Playwright users expect:
+    the one named by FUNNEL_COACH_CHROMIUM, else Playwright's own download
+    (`playwright install chromium`), else the system's. An explicit setting
+    that names no file is a mistake to fix, so it raises ValueError."""
+    chosen = environ.get(CHROMIUM_ENV, "")
+    if chosen:
+        if not is_file(chosen):
+            raise ValueError(f"{CHROMIUM_ENV}={chosen} is not a file")
+        return chosen
+    for candidate in (playwright_default, *SYSTEM_CHROMIUMS):
+        if candidate and is_file(candidate):
+            return candidate
+    raise ChromiumMissing(NO_CHROMIUM)
+
+
+def in_ci(environ: Mapping[str, str]) -> bool:
+    return environ.get("CI", "").strip().lower() not in ("", "0", "false", "no")
+
+
+def no_browser(reason: str, environ: Mapping[str, str]) -> NoReturn:
+    """Skip with the reason on a desk without a browser; fail in CI, which must run them."""
+    if in_ci(environ):
+        pytest.fail(f"{reason} (CI is set, so browser tests must run)")
+    pytest.skip(reason)
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Launch the Chromium that `find_chromium` picks, headless, with the suite's flags."""
+    path = find_chromium(os.environ, playwright.chromium.executable_path)
+    return playwright.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
-    """Debian's Chromium driven by Playwright (no browser download)."""
+    """Chromium driven by Playwright; skipped with the reason when there is none
+    (a failure in CI)."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(
-            executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS
-        )
+        try:
+            chromium = launch_chromium(playwright)
+        except ChromiumMissing as missing:
+            no_browser(str(missing), os.environ)
         yield chromium
         chromium.close()

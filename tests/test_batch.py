@@ -444,6 +444,74 @@ def test_summary_goes_to_stderr_in_the_interface_language(batch: Runner) -> None
     assert english.data == run.data  # the interface language never changes the file
 
 
+SUMMARIES = {
+    # lang: (title, customer, rejected, total, "row 4")
+    "en": (
+        "3 rows classified with the Funnel model into",
+        "Customer",
+        "Rejected",
+        "Total",
+        "row 4",
+    ),
+    "it": (
+        "3 righe classificate con il modello Funnel in",
+        "Cliente",
+        "Scartate",
+        "Totale",
+        "riga 4",
+    ),
+    "es": (
+        "3 filas clasificadas con el modelo Embudo en",
+        "Cliente",
+        "Rechazadas",
+        "Total",
+        "fila 4",
+    ),
+    "fr": (
+        "3 lignes classées avec le modèle Tunnel de vente dans",
+        "Client",
+        "Rejetées",
+        "Total",
+        "ligne 4",
+    ),
+    "pt": (
+        "3 linhas classificadas com o modelo Funil em",
+        "Cliente",
+        "Rejeitadas",
+        "Total",
+        "linha 4",
+    ),
+}
+
+
+@pytest.mark.parametrize("lang", sorted(SUMMARIES))
+@pytest.mark.parametrize("ui", ["en", "it"])
+def test_lang_sets_the_summary_language_whatever_the_interface(
+    batch: Runner, lang: str, ui: str
+) -> None:
+    content = "id,purchases,identified,budget\n1,2,,\n2,,true,\n3,,,nope\n4,,,\n"
+    run = batch(content, "--lang", lang, ui=ui)
+    assert run.code == 1
+    title, customer, rejected, total, row = SUMMARIES[lang]
+    lines = run.err.splitlines()
+    assert lines[0].startswith(title), lines[0]
+    table = {line.rsplit(None, 1)[0].split("(")[0].strip(): line for line in lines[1:]}
+    assert customer in table and rejected in run.err and total in table, lines
+    assert row in run.err
+
+
+def test_lang_sets_the_language_of_file_errors(
+    batch: Runner, tmp_path: Path, capsys: Capture
+) -> None:
+    run = batch("", "--lang", "pt", ui="it")
+    assert run.code == 2 and "está vazio" in run.err, run.err
+    missing = tmp_path / "nowhere.csv"
+    code = main(["batch", str(missing), "-o", str(tmp_path / "o.csv"), "--lang", "es"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err == f"funnel-coach: No se puede leer {missing}: el archivo no existe.\n"
+
+
 def test_a_misspelt_field_column_gets_a_warning(batch: Runner) -> None:
     run = batch("id,budjet,identified\n1,true,true\n")
     assert run.code == 0

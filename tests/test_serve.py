@@ -98,9 +98,13 @@ def test_ctrl_c_stops_the_site_and_the_app(served: str) -> None:
     from conftest import free_port, start_server
 
     port = free_port()
-    process, _url = start_server(port, timeout=120)
+    process, url = start_server(port, timeout=120)
+    urllib.request.urlopen(url + "app/", timeout=10).read()
     process.send_signal(signal.SIGINT)
     _out, err = process.communicate(timeout=30)
     assert process.returncode == 0
     assert b"Traceback" not in err
     assert server.port_free("127.0.0.1", port)
+    # Where it runs is the last thing on screen, after every log of the startup.
+    lines = err.decode().strip().splitlines()
+    assert url in lines[-1] and "Ctrl-C" in lines[-1], lines

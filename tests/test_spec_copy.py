@@ -3,13 +3,17 @@ the team's shared copy when that folder is present (CI, a developer's desk)."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, SPEC
 
-SHARED_SPEC = ROOT.parent / "shared" / "spec"
+#: The team's shared copy: ../shared/spec beside the repository, or the folder
+#: FUNNEL_COACH_SHARED_SPEC names (a worktree has no ../shared beside it). Only
+#: read, so a read-only folder is fine.
+SHARED_SPEC = Path(os.environ.get("FUNNEL_COACH_SHARED_SPEC") or ROOT.parent / "shared" / "spec")
 
 
 @pytest.mark.parametrize("name", ["classification.md", "examples.jsonl"])

@@ -51,10 +51,20 @@ def po_path(package: str, lang: str) -> Path:
     return ROOT / package / "locales" / lang / "LC_MESSAGES" / "messages.po"
 
 
+def messages(pot: bytes) -> list[tuple[str | None, str | tuple[str, ...]]]:
+    """The messages a template holds (context, id, plural), without its header,
+    locations or the Babel release that wrote it, so any Babel can check it."""
+    return sorted(
+        ((message.context, message.id) for message in read_po(io.BytesIO(pot)) if message.id),
+        key=repr,
+    )
+
+
 def problems(package: str) -> list[str]:
     found = []
-    if not pot_path(package).exists() or pot_path(package).read_bytes() != template(package):
-        found.append(f"{pot_path(package).relative_to(ROOT)} is stale: run tools/i18n.py extract")
+    path = pot_path(package)
+    if not path.exists() or messages(path.read_bytes()) != messages(template(package)):
+        found.append(f"{package}/locales/messages.pot is stale: run tools/i18n.py extract")
     pot = read_po(io.BytesIO(template(package)))
     for lang in LANGUAGES:
         path = po_path(package, lang)
