@@ -23,7 +23,7 @@ FIELD_LABELS: dict[str, str] = {
     "channel": N_("First contact channel"),
     "identified": N_("Identified (we hold their personal data)"),
     "consent": N_("Consent to commercial messages"),
-    "content": N_("Pieces of content consumed"),
+    "content": N_("Pieces of our content consumed (downloads, webinars, emails read)"),
     "conversation": N_("Two-way conversation with a seller"),
     "in_target": N_("Matches the focus target / buyer persona"),
     "budget": N_("Has the budget"),
@@ -38,8 +38,9 @@ FIELD_LABELS: dict[str, str] = {
 FIELD_HELP: dict[str, str] = {
     "name": N_("Never used by the rules; shown only to tell profiles apart."),
     "interactions": N_(
-        "Touches with the brand through any channel: site visits, social follows, store visits, "
-        "calls. Leave empty when you do not know."
+        "Touches with the brand through any channel: site visits, anonymous reading of public "
+        "pages, posts or videos, social follows, store visits, calls. Leave empty when you do not "
+        "know."
     ),
     "channel": N_(
         "Where the first contact happened. Informational only: it never changes the stage."
@@ -53,8 +54,9 @@ FIELD_HELP: dict[str, str] = {
         "opt-in, or given and then withdrawn."
     ),
     "content": N_(
-        "Downloads, webinars, newsletters read after the first contact. Leave empty when you do "
-        "not know."
+        "Our content they consumed in a way we can count and attribute to them: downloads, "
+        "webinars attended, newsletters or sequence emails read, gated guides. Anonymous reading "
+        "of public pages counts as interactions. Leave empty when you do not know."
     ),
     "conversation": N_("Yes when a two-way conversation with a salesperson has started."),
     "in_target": N_("Yes when the contact matches our focus target and buyer persona."),
