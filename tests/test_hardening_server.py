@@ -55,7 +55,8 @@ def test_foreign_origin_websocket_is_refused_quickly_same_origin_is_not(served: 
     for origin in ("https://evil.example", f"http://rebind.example:{urlsplit(served).port}"):
         status = websocket_handshake(served, {"Host": host, "Origin": origin})
         assert " 403 " in status, status
-    assert time.monotonic() - started < 2  # no public-IP lookup
+    # A hang guard, not a speed test: Streamlit's public-IP lookup blocked 8 s.
+    assert time.monotonic() - started < 6
     rebind = "rebind.example:80"
     assert " 101 " not in websocket_handshake(
         served, {"Host": rebind, "Origin": f"http://{rebind}"}
