@@ -69,7 +69,7 @@ RETRY = N_("Retry what I missed")
 UNKNOWN_SCENARIO = N_("There is no practice story “{id}”; here is another one.")
 TRY_IN_CLASSIFIER = N_("Open this profile in the classifier")
 PAGE_NAMES = {
-    "roles": N_("Roles: from stranger to customer"),
+    "roles": N_("Stages: from stranger to customer"),
     "lead-vs-prospect": N_("Lead or prospect?"),
     "qualification": N_("Qualifying a lead"),
     "frameworks": N_("Qualification frameworks"),
