@@ -320,7 +320,10 @@ NEXT_ACTION_SENTENCES: Final[dict[str, str]] = {
     "ask_permission": N_(
         "Ask permission: everything else is in place, so invite them to opt in to your offers."
     ),
-    "nurture": N_("Nurture: send useful content for their phase until they show interest."),
+    "nurture": N_(
+        "Nurture: offer useful content for their phase on your own channels and answer their "
+        "questions until they show interest; send marketing emails only if they opted in."
+    ),
     "qualify": N_("Qualify: find out what is still missing or unknown before you make an offer."),
     "propose": N_("Propose: they want to buy, so send the offer, quote or demo now."),
     "follow_up": N_(
