@@ -186,3 +186,25 @@ def browser() -> Iterator[object]:
             no_browser(str(missing), os.environ)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any) -> Iterator[Any]:
+    """A desktop-sized page in a fresh browser context (the app's browser tests)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    yield page
+    context.close()
+
+
+def settle(page: Any) -> None:
+    """Wait until Streamlit has finished its run: nothing stale, no spinner, twice
+    (a rerun can start right after the first one ends)."""
+    for _round in range(2):
+        page.wait_for_function(
+            """() => !document.querySelector('[data-stale="true"]')
+                  && !document.querySelector('[data-testid="stStatusWidget"]')""",
+            polling="raf",
+        )
+        page.wait_for_timeout(300)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +10,7 @@ import pytest
 from app.i18n import gettext
 from app.view import colon
 from classifier import label
-from tests.conftest import LANGS, ROOT, serious_violations
+from tests.conftest import LANGS, ROOT, serious_violations, settle
 
 pytestmark = pytest.mark.browser
 
@@ -21,30 +20,6 @@ STARTED = "[data-testid=stMainBlockContainer] h1"
 def verdict_name(stage: str, lang: str) -> str:
     """The verdict's heading, as the app writes it in `lang`."""
     return f"{gettext(lang)('Verdict')}{colon(lang)}{label('stage', stage, lang)}"
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
-def settle(page: Any) -> None:
-    """Wait until Streamlit has finished its run: nothing faded as stale, no spinner."""
-    page.wait_for_function(
-        """() => !document.querySelector('[data-stale="true"]')
-              && !document.querySelector('[data-testid="stStatusWidget"]')""",
-        polling="raf",
-    )
-    page.wait_for_timeout(300)
-    page.wait_for_function(
-        """() => !document.querySelector('[data-stale="true"]')
-              && !document.querySelector('[data-testid="stStatusWidget"]')""",
-        polling="raf",
-    )
 
 
 @pytest.mark.parametrize("lang", LANGS)

@@ -9,7 +9,6 @@ import os
 import re
 import subprocess
 import sys
-from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
 
@@ -20,7 +19,7 @@ from app.labels import FIELD_LABELS, NO, UNKNOWN, VALUE_LABELS, YES
 from app.screens import practice
 from app.view import colon
 from classifier import FIELDS, classify, label, scenario
-from tests.conftest import ROOT
+from tests.conftest import ROOT, settle
 
 pytestmark = pytest.mark.browser
 
@@ -66,26 +65,6 @@ def expected_widgets(profile: dict[str, Any], lang: str) -> dict[str, str]:
         else:
             shown[_(title)] = "" if value is None else str(value)
     return shown
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
-
-
-def settle(page: Any) -> None:
-    """Wait until Streamlit has finished its run: nothing stale, no spinner."""
-    for _round in range(2):
-        page.wait_for_function(
-            """() => !document.querySelector('[data-stale="true"]')
-                  && !document.querySelector('[data-testid="stStatusWidget"]')""",
-            polling="raf",
-        )
-        page.wait_for_timeout(300)
 
 
 def query(page: Any) -> dict[str, str]:
