@@ -115,12 +115,16 @@ def preview(outcome: Outcome, lang: str) -> pl.DataFrame:
             return ""
         return plain(label(column, value, lang) if column in LABELLED else value)
 
+    # `plain` shortens long headers: two of them may then read the same.
+    names: dict[str, str] = {}
+    for column, header in headers.items():
+        name = plain(header)
+        while name in names.values():
+            name += "\u200b"
+        names[column] = name
     return pl.DataFrame(
-        {
-            plain(header): [shown(column, row[column]) for row in outcome.rows]
-            for column, header in headers.items()
-        },
-        schema={plain(header): pl.String for header in headers.values()},
+        {names[column]: [shown(column, row[column]) for row in outcome.rows] for column in headers},
+        schema={name: pl.String for name in names.values()},
     )
 
 
