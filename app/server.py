@@ -30,11 +30,28 @@ def site_dir() -> Path:
     return ROOT / "site"
 
 
+#: The public address of the site, for its canonical and hreflang links
+#: (mkdocs.yml reads it at build time; `serve --site-url` sets it).
+SITE_URL_ENV = "FUNNEL_COACH_SITE_URL"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
+
+
+def site_url() -> str:
+    """The public address the site is built for, ending with a slash."""
+    wanted = os.environ.get(SITE_URL_ENV, "").strip()
+    return wanted.rstrip("/") + "/" if wanted else DEFAULT_SITE_URL
+
+
 def site_is_stale(site: Path | None = None) -> bool:
-    """True when the built site is missing or older than any of its sources."""
+    """True when the built site is missing, older than any of its sources, or
+    built for another public address than `site_url()`."""
     site = site or site_dir()
     marker = site / "index.html"
     if not marker.exists():
+        return True
+    built_for = CANONICAL.search(marker.read_text(encoding="utf-8", errors="replace"))
+    if built_for is None or built_for.group(1) != site_url():
         return True
     built = marker.stat().st_mtime
     for name in SOURCES:

@@ -13,6 +13,7 @@ import os
 import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, Any, Final, NoReturn
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.support import NullTranslations
@@ -65,6 +66,16 @@ EPILOG = N_("Examples:")
 SERVE_HELP = N_("build the site when needed and serve it on one port")
 HOST_HELP = N_("address to listen on (default: 127.0.0.1)")
 PORT_HELP = N_("port to listen on (default: 8000)")
+ALLOWED_HOST_HELP = N_(
+    "a public host name the server answers to, besides loopback (repeatable; adds to "
+    "FUNNEL_COACH_ALLOWED_HOSTS)"
+)
+SITE_URL_HELP = N_(
+    "the site's public address, for its canonical and language links, e.g. "
+    "https://coach.example.org/ (default: FUNNEL_COACH_SITE_URL or http://127.0.0.1:8000/); "
+    "the site is rebuilt when it changes"
+)
+BAD_SITE_URL = N_("--site-url must be an http or https address, such as {example}; got “{url}”.")
 BUILDING = N_("Building the site…")
 SERVING = N_("Funnel Coach is running at {url} (press Ctrl-C to stop).")
 PORT_IN_USE = N_(
@@ -193,6 +204,10 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     serve_parser = sub.add_parser("serve", help=_(SERVE_HELP), description=_(SERVE_HELP))
     serve_parser.add_argument("--host", default="127.0.0.1", help=_(HOST_HELP))
     serve_parser.add_argument("--port", type=int, default=8000, help=_(PORT_HELP))
+    serve_parser.add_argument(
+        "--allowed-host", action="append", default=[], metavar="HOST", help=_(ALLOWED_HOST_HELP)
+    )
+    serve_parser.add_argument("--site-url", metavar="URL", help=_(SITE_URL_HELP))
     return parser
 
 
@@ -381,6 +396,15 @@ def run_serve(args: argparse.Namespace, t: NullTranslations) -> int:
         from app import server
     except ImportError:
         raise UsageError(t.gettext(NOT_INSTALLED)) from None
+    allowed = list(args.allowed_host)
+    if args.site_url is not None:
+        public = urlsplit(args.site_url.strip())
+        if public.scheme not in ("http", "https") or not public.hostname:
+            example = "https://coach.example.org/"
+            raise UsageError(t.gettext(BAD_SITE_URL).format(example=example, url=args.site_url))
+        # The build reads it (mkdocs.yml); its host is one the server answers to.
+        os.environ[server.SITE_URL_ENV] = args.site_url.strip()
+        allowed.append(public.hostname)
     if not server.port_free(args.host, args.port):
         raise UsageError(t.gettext(PORT_IN_USE).format(port=args.port, host=args.host))
     if server.site_is_stale():
@@ -391,7 +415,7 @@ def run_serve(args: argparse.Namespace, t: NullTranslations) -> int:
             raise UsageError(t.gettext(BUILD_FAILED)) from None
     host = f"[{args.host}]" if ":" in args.host else args.host
     sys.stderr.write(t.gettext(SERVING).format(url=f"http://{host}:{args.port}/") + "\n")
-    server.run(args.host, args.port)
+    server.run(args.host, args.port, allowed)
     return 0
 
 
