@@ -262,10 +262,17 @@ def _check_options(args: argparse.Namespace, t: NullTranslations, ui: str) -> tu
 
 def _read_text(path: str, t: NullTranslations, stdin: IO[str]) -> str:
     if path == "-":
+        # Strictly UTF-8: a C locale's text stdin would smuggle bad bytes in as
+        # surrogates (surrogateescape) and echo them back.
+        raw = getattr(stdin, "buffer", None)
         try:
-            return stdin.read()
-        except UnicodeDecodeError:
+            if raw is not None:
+                return str(raw.read().decode("utf-8-sig"))
+            text = stdin.read()
+            text.encode("utf-8")
+        except (UnicodeDecodeError, UnicodeEncodeError):
             raise UsageError(t.gettext(NOT_UTF8).format(path="stdin")) from None
+        return text
     try:
         with open(path, encoding="utf-8-sig") as handle:
             return handle.read()

@@ -59,6 +59,11 @@ TOO_SLOW = N_(
     "Classifying this file took more than {minutes} minutes, the most the server gives one "
     "file: split it, or classify it with the command line (funnel-coach batch)."
 )
+QUEUED = N_("Other files are being classified right now; yours starts as soon as one is done.")
+BUSY = N_(
+    "The server is busy classifying other files: try again in a few minutes, or classify this "
+    "file with the command line (funnel-coach batch)."
+)
 PROBLEM = N_("Why it was rejected")
 #: Verdict columns whose values are ids, shown as the label in the learner's words.
 LABELLED = ("stage", "temperature", "next_action")
@@ -152,13 +157,14 @@ def classified(upload: UploadedFile, model: str, lang: str) -> tuple[Outcome, st
             lang=lang,
             name=upload.name,
             progress=lambda done: bar.progress(done, text=_(WORKING)),
+            waiting=lambda: bar.progress(0.0, text=_(QUEUED)),
         )
     except BatchFileError as error:
         st.error(plain(_(UNUSABLE).format(message=error.message(lang))))
         return None
     except BatchFailed as failed:
-        limit = _(TOO_SLOW).format(minutes=SECONDS // 60) if failed.reason == "time" else _(TOO_BIG)
-        st.error(plain(limit))
+        limit = {"time": _(TOO_SLOW).format(minutes=SECONDS // 60), "busy": _(BUSY)}
+        st.error(plain(limit.get(failed.reason, _(TOO_BIG))))
         return None
     finally:
         bar.empty()
