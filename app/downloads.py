@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import functools
 import secrets
 import threading
 from collections.abc import AsyncIterator, Callable
@@ -96,6 +97,23 @@ def sweep() -> None:
         ended = {d.session for d in _files.values()} - live - stored
     for session in ended:
         drop(session)
+    release_memory()
+
+
+def release_memory() -> None:
+    """Hand freed memory back to the system. glibc keeps what a big batch freed
+    (an upload, its results) in the process's heap, raising the mmap threshold
+    after large frees; RSS would stay hundreds of MB up after the session ended."""
+    with contextlib.suppress(OSError, AttributeError):
+        _libc().malloc_trim(0)
+
+
+@functools.cache
+def _libc() -> Any:
+    import ctypes
+    import ctypes.util
+
+    return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
 
 
 def sweeping(lifespan: Any) -> Callable[[Any], Any]:

@@ -12,6 +12,7 @@ import base64
 import contextlib
 import errno
 import hashlib
+import logging
 import os
 import re
 import socket
@@ -31,11 +32,28 @@ def site_dir() -> Path:
     return ROOT / "site"
 
 
+#: The public address of the site, for its canonical and hreflang links
+#: (mkdocs.yml reads it at build time; `serve --site-url` sets it).
+SITE_URL_ENV = "FUNNEL_COACH_SITE_URL"
+DEFAULT_SITE_URL = "http://127.0.0.1:8000/"
+CANONICAL = re.compile(r'<link rel="canonical" href="([^"]*)"')
+
+
+def site_url() -> str:
+    """The public address the site is built for, ending with a slash."""
+    wanted = os.environ.get(SITE_URL_ENV, "").strip()
+    return wanted.rstrip("/") + "/" if wanted else DEFAULT_SITE_URL
+
+
 def site_is_stale(site: Path | None = None) -> bool:
-    """True when the built site is missing or older than any of its sources."""
+    """True when the built site is missing, older than any of its sources, or
+    built for another public address than `site_url()`."""
     site = site or site_dir()
     marker = site / "index.html"
     if not marker.exists():
+        return True
+    built_for = CANONICAL.search(marker.read_text(encoding="utf-8", errors="replace"))
+    if built_for is None or built_for.group(1) != site_url():
         return True
     built = marker.stat().st_mtime
     for name in SOURCES:
@@ -191,19 +209,57 @@ class Guard:
         host = headers.get(b"host", "")
         origin = headers.get(b"origin")
         status = 0
+        changes = scope["type"] == "websocket" or scope.get("method") not in ("GET", "HEAD")
         if _hostname(host) not in self.hosts:
             status = 400
-        elif origin not in (None, "null") and urlsplit(origin).netloc.lower() != host.lower():
-            if scope["type"] == "websocket" or scope.get("method") not in ("GET", "HEAD"):
-                status = 403
+        elif origin is not None and changes and urlsplit(origin).netloc != host:
+            # Exactly as Streamlit compares them ("null" included): what it would
+            # refuse itself it refuses after a public-IP lookup, logging both verbatim.
+            status = 403
         elif scope["type"] == "http" and scope.get("path", "").rstrip("/") in PRIVATE_PATHS:
             status = 404
+        elif scope.get("method") == "OPTIONS" and scope.get("path", "").startswith(UPLOADS):
+            # Uploads come from this origin, which needs no CORS preflight;
+            # Streamlit's answer would allow credentials from localhost:8501.
+            await _no_cors(send)
+            return
         if status:
+            _log.warning(
+                "refused (%d) %s %s: host=%s origin=%s",
+                status,
+                scope["type"],
+                _printable(scope.get("path", "")),
+                _printable(host),
+                _printable(origin or ""),
+            )
             await _refuse(scope, send, status)
             return
         if scope["type"] == "websocket":
             receive = _rate_limited(receive, send)
         await self.app(scope, receive, send)
+
+
+UPLOADS = "/app/_stcore/upload_file/"
+_log = logging.getLogger("funnel_coach.guard")
+
+
+def _printable(value: str, limit: int = 80) -> str:
+    """A client's header as a log may show it: printable ASCII, at most `limit`
+    characters (an 8 kB Origin made an 8 kB log line)."""
+    shown = value.encode("ascii", "backslashreplace").decode("ascii")
+    shown = "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in shown)
+    return repr(shown[:limit] + ("..." if len(shown) > limit else ""))
+
+
+async def _no_cors(send: Any) -> None:
+    await send(
+        {
+            "type": "http.response.start",
+            "status": 204,
+            "headers": [(b"allow", b"PUT, DELETE, OPTIONS"), (b"content-length", b"0")],
+        }
+    )
+    await send({"type": "http.response.body", "body": b""})
 
 
 async def _refuse(scope: Any, send: Any, status: int) -> None:

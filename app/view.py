@@ -7,6 +7,7 @@ is escaped; nothing the learner typed is ever rendered as HTML.
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 import streamlit as st
@@ -103,11 +104,35 @@ def deciding(verdict: Verdict) -> list[CriterionResult]:
 
 
 def plain(text: str) -> str:
-    """Text shown literally through Markdown: no HTML, no emphasis, no links."""
-    return "".join("\\" + ch if ch in MARKDOWN_SPECIAL else ch for ch in escape(text, quote=False))
+    """Text shown literally through Markdown, whoever wrote it (a link value, a
+    CSV cell, a file name): one line, no HTML, emphasis, heading, code, math,
+    emoji code or link, no bidi override, and bounded in length.
+
+    Every ASCII punctuation mark is backslash-escaped (CommonMark's literal
+    form); GFM's autolinks ignore escapes, so their patterns (``www.``, ``x:``,
+    ``a@b``) are broken with an invisible word joiner instead.
+    """
+    text = LINE_BREAKS.sub(" ", text.translate(BIDI_CONTROLS)).strip(" ")
+    text = LONG_WORD.sub(lambda word: word[0][: WORD_LIMIT - 1] + "…", text)
+    if len(text) > TEXT_LIMIT:
+        text = text[: TEXT_LIMIT - 1] + "…"
+    text = AUTOLINK_START.sub(lambda found: found[0] + JOINER, text).replace("@", JOINER + "@")
+    return "".join("\\" + ch if ch in PUNCTUATION else ch for ch in text)
 
 
-MARKDOWN_SPECIAL = set("\\`*_{}[]()#+-.!|<>~$")
+#: CommonMark's ASCII punctuation, every character of which can be escaped.
+PUNCTUATION = frozenset("!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~")
+#: Markdown reads blocks (headings, code, lists) from line starts: one line, no indent.
+LINE_BREAKS = re.compile(r"[ \t\n\v\f\r\x1c-\x1f\x85\u2028\u2029]+")
+BIDI_CONTROLS = dict.fromkeys(
+    map(ord, "\u061c\u200e\u200f\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+)
+#: GFM autolinks start at "www." and a scheme's ":" (http://, mailto:x); emoji codes at ":x".
+AUTOLINK_START = re.compile(r"(?i)www(?=\.)|:(?=\S)")
+JOINER = "\u2060"
+WORD_LIMIT = 80
+TEXT_LIMIT = 1000
+LONG_WORD = re.compile(rf"\S{{{WORD_LIMIT + 1},}}")
 
 
 def style() -> None:

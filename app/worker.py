@@ -22,11 +22,18 @@ from dataclasses import dataclass, field
 from typing import IO, Any
 
 #: Limits of one batch: address space of the child, wall time, rows.
-MEMORY_BYTES = 4 << 30
+#: Address space, not resident memory: polars reserves far more than it touches;
+#: a 200 MB export (2.4 million rows) peaks at 3.0 GB resident and needs over 4 GB.
+MEMORY_BYTES = 8 << 30
 SECONDS = 300
 MAX_ROWS = 3_000_000
 #: The team rulebook's text, handed to the child (it was checked when the server started).
 RULES_ENV = "FUNNEL_COACH_RULES_TEXT"
+#: Batches classified at once across all sessions (each child may take
+#: MEMORY_BYTES); a further upload waits its turn, at most QUEUE_SECONDS.
+MAX_AT_ONCE = 2
+QUEUE_SECONDS = 300.0
+_slots = threading.BoundedSemaphore(MAX_AT_ONCE)
 #: Rows of the preview, and rejected rows listed on the page.
 PREVIEW_ROWS = 20
 LISTED_REJECTED = 100
@@ -57,7 +64,7 @@ class BatchFailed(Exception):
 
     def __init__(self, reason: str) -> None:
         super().__init__(reason)
-        self.reason = reason  # "memory", "time" or "crash"
+        self.reason = reason  # "memory", "time", "crash" or "busy"
 
 
 def classify_upload(
@@ -68,9 +75,26 @@ def classify_upload(
     name: str,
     rules_text: str | None = None,
     progress: Callable[[float], None] | None = None,
+    waiting: Callable[[], None] | None = None,
 ) -> tuple[Outcome, bytes]:
-    """Run the batch in a child; the outcome and the classified CSV, or raises
-    `BatchFileError` (the file) or `BatchFailed` (the limits)."""
+    """Run the batch in a child, once one of the `MAX_AT_ONCE` slots is free
+    (`waiting` is called if it must wait); the outcome and the classified CSV,
+    or raises `BatchFileError` (the file) or `BatchFailed` (the limits, or
+    "busy" when no slot freed in `QUEUE_SECONDS`)."""
+    if not _slots.acquire(blocking=False):
+        if waiting is not None:
+            waiting()
+        if not _slots.acquire(timeout=QUEUE_SECONDS):
+            raise BatchFailed("busy")
+    try:
+        return _run(data, model=model, lang=lang, name=name, progress=progress)
+    finally:
+        _slots.release()
+
+
+def _run(
+    data: bytes, *, model: str, lang: str, name: str, progress: Callable[[float], None] | None
+) -> tuple[Outcome, bytes]:
     from classifier import BatchFileError
 
     child = subprocess.Popen(

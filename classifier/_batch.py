@@ -288,6 +288,8 @@ def classify_csv(
 
     data = bytes(data)
     plan = _plan(data, data[:HEAD_BYTES], name, book, model, lang)
+    if b"\x00" in data:  # the head is checked by _plan; a NUL is not text anywhere
+        raise BatchFileError("not_utf8", name)
     expected = max(1, data.count(b"\n"))
     summary = BatchSummary(model, notes=plan.layout.warnings)
     frames: list[pl.DataFrame] = []
@@ -355,6 +357,7 @@ def classify_csv_file(
             "unreadable", source, reason=error.strerror or type(error).__name__
         ) from None
     plan = _plan(source, head, source, book, model, lang)
+    _refuse_nul(source)
     summary = BatchSummary(model, notes=plan.layout.warnings)
     folder = Path(target).resolve().parent
     try:
@@ -451,3 +454,18 @@ def summary_text(summary: BatchSummary, target: str, lang: str) -> str:
 
 
 __all__ = ["BatchFileError", "BatchResult", "classify_csv"]
+
+
+def _refuse_nul(source: str) -> None:
+    """A NUL byte past the head makes the file binary too (the head is checked
+    by `_plan`); read in blocks, so memory stays flat for a file of any length."""
+    try:
+        with open(source, "rb") as handle:
+            handle.seek(HEAD_BYTES)
+            while block := handle.read(HEAD_BYTES * 8):
+                if b"\x00" in block:
+                    raise BatchFileError("not_utf8", source)
+    except OSError as error:
+        raise BatchFileError(
+            "unreadable", source, reason=error.strerror or type(error).__name__
+        ) from None

@@ -14,6 +14,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from typing import IO, Any, Final, NoReturn
+from urllib.parse import urlsplit
 
 from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.support import NullTranslations
@@ -75,6 +76,16 @@ EPILOG = N_("Examples:")
 SERVE_HELP = N_("build the site when needed and serve it on one port")
 HOST_HELP = N_("address to listen on (default: 127.0.0.1)")
 PORT_HELP = N_("port to listen on (default: 8000)")
+ALLOWED_HOST_HELP = N_(
+    "a public host name the server answers to, besides loopback (repeatable; adds to "
+    "FUNNEL_COACH_ALLOWED_HOSTS)"
+)
+SITE_URL_HELP = N_(
+    "the site's public address, for its canonical and language links, e.g. "
+    "https://coach.example.org/ (default: FUNNEL_COACH_SITE_URL or http://127.0.0.1:8000/); "
+    "the site is rebuilt when it changes"
+)
+BAD_SITE_URL = N_("--site-url must be an http or https address, such as {example}; got “{url}”.")
 BUILDING = N_("Building the site…")
 SERVING = N_("Funnel Coach is running at {url} (press Ctrl-C to stop).")
 PORT_IN_USE = N_(
@@ -230,6 +241,10 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     serve_parser.add_argument("--host", default="127.0.0.1", help=_(HOST_HELP))
     serve_parser.add_argument("--port", type=port_number(t), default=8000, help=_(PORT_HELP))
     serve_parser.add_argument("--rules", metavar="FILE", help=_(RULES_HELP))
+    serve_parser.add_argument(
+        "--allowed-host", action="append", default=[], metavar="HOST", help=_(ALLOWED_HOST_HELP)
+    )
+    serve_parser.add_argument("--site-url", metavar="URL", help=_(SITE_URL_HELP))
     return parser
 
 
@@ -317,10 +332,17 @@ def _check_options(args: argparse.Namespace, t: NullTranslations, ui: str) -> tu
 
 def _read_text(path: str, t: NullTranslations, stdin: IO[str]) -> str:
     if path == "-":
+        # Strictly UTF-8: a C locale's text stdin would smuggle bad bytes in as
+        # surrogates (surrogateescape) and echo them back.
+        raw = getattr(stdin, "buffer", None)
         try:
-            return stdin.read()
-        except UnicodeDecodeError:
+            if raw is not None:
+                return str(raw.read().decode("utf-8-sig"))
+            text = stdin.read()
+            text.encode("utf-8")
+        except (UnicodeDecodeError, UnicodeEncodeError):
             raise UsageError(t.gettext(NOT_UTF8).format(path="stdin")) from None
+        return text
     try:
         with open(path, encoding="utf-8-sig") as handle:
             return handle.read()
@@ -480,6 +502,15 @@ def run_serve(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
             _upgrade_note(rules.use(args.rules), ui)
         except RulebookError as error:
             raise UsageError(error.message(ui)) from None
+    allowed = list(args.allowed_host)
+    if args.site_url is not None:
+        public = urlsplit(args.site_url.strip())
+        if public.scheme not in ("http", "https") or not public.hostname:
+            example = "https://coach.example.org/"
+            raise UsageError(t.gettext(BAD_SITE_URL).format(example=example, url=args.site_url))
+        # The build reads it (mkdocs.yml); its host is one the server answers to.
+        os.environ[server.SITE_URL_ENV] = args.site_url.strip()
+        allowed.append(public.hostname)
     if not server.port_free(args.host, args.port):
         raise UsageError(t.gettext(PORT_IN_USE).format(port=args.port, host=args.host))
     if server.site_is_stale():
@@ -494,7 +525,7 @@ def run_serve(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
     def announce() -> None:
         sys.stderr.write(serving + "\n")
 
-    server.run(args.host, args.port, on_ready=announce)
+    server.run(args.host, args.port, allowed, on_ready=announce)
     return 0
 
 

@@ -69,7 +69,7 @@ def test_upload_classifies_and_shows_counts_table_and_rejections() -> None:
     assert list(frame[_("Stage")])[:3] == [*stages, ""]
     assert "maybe" in frame[_("Why it was rejected")][2]
     # Cells are text, never Markdown: each one is escaped and shows as typed.
-    assert frame["company"][1] == '=HYPERLINK\\("x"\\)'
+    assert frame["company"][1] == '\\=HYPERLINK\\(\\"x\\"\\)'
     assert frame["company"][1].replace("\\", "") == '=HYPERLINK("x")'
     link = next(str(m.value) for m in at.markdown if '<a class="fc-download"' in str(m.value))
     assert _(batch.DOWNLOAD) in link and 'href="/app/download/' in link

@@ -19,7 +19,7 @@ def test_site_is_stale_when_missing_or_older_than_sources(tmp_path: Path) -> Non
     assert server.site_is_stale(tmp_path / "nowhere")
     site = tmp_path / "site"
     site.mkdir()
-    (site / "index.html").write_text("x")
+    (site / "index.html").write_text(f'<link rel="canonical" href="{server.site_url()}">')
     sources = [ROOT / "mkdocs.yml", *(ROOT / "docs").rglob("*"), *(ROOT / "overrides").rglob("*")]
     newest = max(p.stat().st_mtime for p in sources if p.is_file())
     os.utime(site / "index.html", (newest + 10, newest + 10))

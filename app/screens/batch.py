@@ -59,6 +59,11 @@ TOO_SLOW = N_(
     "Classifying this file took more than {minutes} minutes, the most the server gives one "
     "file: split it, or classify it with the command line (funnel-coach batch)."
 )
+QUEUED = N_("Other files are being classified right now; yours starts as soon as one is done.")
+BUSY = N_(
+    "The server is busy classifying other files: try again in a few minutes, or classify this "
+    "file with the command line (funnel-coach batch)."
+)
 PROBLEM = N_("Why it was rejected")
 #: Verdict columns whose values are ids, shown as the label in the learner's words.
 LABELLED = ("stage", "temperature", "next_action")
@@ -115,12 +120,16 @@ def preview(outcome: Outcome, lang: str) -> pl.DataFrame:
             return ""
         return plain(label(column, value, lang) if column in LABELLED else value)
 
+    # `plain` shortens long headers: two of them may then read the same.
+    names: dict[str, str] = {}
+    for column, header in headers.items():
+        name = plain(header)
+        while name in names.values():
+            name += "\u200b"
+        names[column] = name
     return pl.DataFrame(
-        {
-            plain(header): [shown(column, row[column]) for row in outcome.rows]
-            for column, header in headers.items()
-        },
-        schema={plain(header): pl.String for header in headers.values()},
+        {names[column]: [shown(column, row[column]) for row in outcome.rows] for column in headers},
+        schema={name: pl.String for name in names.values()},
     )
 
 
@@ -149,13 +158,14 @@ def classified(upload: UploadedFile, model: str, lang: str) -> tuple[Outcome, st
             name=upload.name,
             rules_text=rules.team_text(),
             progress=lambda done: bar.progress(done, text=_(WORKING)),
+            waiting=lambda: bar.progress(0.0, text=_(QUEUED)),
         )
     except BatchFileError as error:
         st.error(plain(_(UNUSABLE).format(message=error.message(lang))))
         return None
     except BatchFailed as failed:
-        limit = _(TOO_SLOW).format(minutes=SECONDS // 60) if failed.reason == "time" else _(TOO_BIG)
-        st.error(plain(limit))
+        limit = {"time": _(TOO_SLOW).format(minutes=SECONDS // 60), "busy": _(BUSY)}
+        st.error(plain(limit.get(failed.reason, _(TOO_BIG))))
         return None
     finally:
         bar.empty()
