@@ -321,9 +321,12 @@ def content_security_policy(scripts: Iterable[str], *, app: bool) -> str:
     """Same-origin everything; scripts from here or hashed; framed only by the site.
 
     The app needs inline styles (Streamlit's CSS-in-JS) and data: fonts; its
-    WebSocket is same-origin ('self' covers ws: and wss: on the same host).
+    WebSocket is same-origin ('self' covers ws: and wss: on the same host). The
+    app's protobuf library tries a tiny WebAssembly module (64-bit arithmetic):
+    'wasm-unsafe-eval' lets it compile WebAssembly, never JavaScript strings, and
+    keeps the browser from logging a CSP violation on every start.
     """
-    script_src = " ".join(["'self'", *scripts])
+    script_src = " ".join(["'self'", *(["'wasm-unsafe-eval'"] if app else []), *scripts])
     parts = [
         "default-src 'self'",
         f"script-src {script_src}",

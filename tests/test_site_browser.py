@@ -167,3 +167,43 @@ def test_a_dark_system_gets_the_dark_palette_before_any_script_loads(
     context.close()
     red, green, blue = (int(n) for n in background[4:-1].split(",")[:3])
     assert max(red, green, blue) < 80, background
+
+
+APP_TITLE = "[data-testid=stMainBlockContainer] h1"
+
+
+def test_the_app_loads_when_near_and_at_once_when_asked_for(served: str, browser: Any) -> None:
+    """The framed app's scripts do not compete with a lesson: nothing under /app/ is
+    requested until the frame is within a screen of the viewport; a link to #try-it
+    (or one with a profile) loads it at once. The frame keeps its size meanwhile."""
+    context = browser.new_context(viewport={"width": 412, "height": 823})
+    asked: list[str] = []
+    context.on("request", lambda r: asked.append(r.url) if "/app/" in r.url else None)
+    page = context.new_page()
+
+    page.goto(url(served, "it", "qualification"), wait_until="load")
+    page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    page.wait_for_timeout(500)
+    assert not asked, asked
+
+    page.goto(url(served, "fr", "classifier") + "#models", wait_until="load")
+    page.wait_for_timeout(1000)
+    frame = page.locator("iframe.fc-app__frame")
+    assert not asked, asked
+    assert frame.get_attribute("src") is None
+    assert frame.bounding_box()["height"] > 400  # the app's place is kept: nothing will jump
+    page.locator("#try-it").scroll_into_view_if_needed()  # the learner scrolls up to it
+    page.frame_locator("iframe.fc-app__frame").locator(APP_TITLE).wait_for()
+    assert any("/app/?lang=fr" in seen for seen in asked), asked
+    assert page.locator(".fc-app__offline").is_hidden()
+
+    for address in (
+        url(served, "it", "classifier") + "#try-it",
+        url(served, "es", "classifier") + "?identified=true#offline",
+    ):
+        asked.clear()
+        page.goto(address, wait_until="commit")
+        page.frame_locator("iframe.fc-app__frame").locator(APP_TITLE).wait_for()
+        lang = address.removeprefix(served)[:2]
+        assert any(f"/app/?lang={lang}" in seen for seen in asked), asked
+    context.close()

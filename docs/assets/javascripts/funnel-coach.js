@@ -7,16 +7,21 @@
  * - Keeps the app's profile in the page's address and in the language links,
  *   so a reload or a switch of the site's language keeps it.
  * - Follows the site's palette toggle: the app is reopened in the new palette,
- *   with its profile (it lives in the app's address). */
+ *   with its profile (it lives in the app's address).
+ * - Loads the app only when the frame is about to scroll into view, or at once
+ *   when the page is opened at #try-it or with a profile in its address: the
+ *   app's scripts would otherwise compete with the lesson on a phone's CPU. The
+ *   frame keeps its place and size meanwhile, so nothing moves (no layout shift). */
 (function () {
   "use strict";
   var OWN = ["lang", "framed", "embed", "embed_options"];
+  var opened = 0; // when the app was opened (performance.now())
 
   function check(box) {
     var frame = box.querySelector(".fc-app__frame");
     var offline = box.querySelector(".fc-app__offline");
     if (!frame || !offline) return;
-    var health = new URL("_stcore/health", new URL(frame.getAttribute("src"), window.location.href));
+    var health = new URL("_stcore/health", base(frame));
     fetch(health, { credentials: "same-origin", cache: "no-store" })
       .then(function (response) { if (!response.ok) throw new Error(String(response.status)); })
       .catch(function () {
@@ -29,10 +34,16 @@
     return document.body.getAttribute("data-md-color-scheme") === "slate";
   }
 
-  // The app's address: its own src (language, embed), the profile `search`
-  // carries, the frame mark and the palette.
+  // The app's own address in the page (language, embed): the frame's data-src,
+  // which the page sets instead of src so that nothing loads before open().
+  function base(frame) {
+    return new URL(frame.getAttribute("data-src") || frame.getAttribute("src"), window.location.href);
+  }
+
+  // The app's address: its base, the profile `search` carries, the frame mark
+  // and the palette.
   function address(frame, search) {
-    var src = new URL(frame.getAttribute("src"), window.location.href);
+    var src = base(frame);
     new URLSearchParams(search).forEach(function (value, key) {
       if (OWN.indexOf(key) < 0) src.searchParams.set(key, value);
     });
@@ -65,7 +76,9 @@
     var frame = box.querySelector(".fc-app__frame");
     if (!frame || frame.dataset.fcOpened) return;
     frame.dataset.fcOpened = "1";
+    opened = performance.now();
     frame.src = address(frame, window.location.search);
+    check(box);
     new MutationObserver(function () {
       var now = address(frame, frame.contentWindow ? frame.contentWindow.location.search : "");
       if (now !== frame.src) frame.src = now;
@@ -77,20 +90,46 @@
     if (event.origin !== window.location.origin || !data || data.type !== "funnel-coach:app") return;
     document.querySelectorAll(".fc-app__frame").forEach(function (frame) {
       if (frame.contentWindow !== event.source) return;
-      if (typeof data.height === "number" && data.height > 0) {
+      var box = frame.closest(".fc-app");
+      // While the app starts it reports the height of what it has drawn so far
+      // (a title, then part of the form): shrinking the frame to that and growing
+      // it back would move the lesson below (layout shift). So the placeholder's
+      // height stays until the app is drawn taller, or has had a few seconds.
+      var starting = !box.classList.contains("fc-app--fitted") &&
+        data.height < frame.offsetHeight && performance.now() - opened < 8000;
+      if (typeof data.height === "number" && data.height > 0 && !starting) {
         frame.style.height = Math.ceil(data.height) + "px";
-        frame.closest(".fc-app").classList.add("fc-app--fitted");
+        box.classList.add("fc-app--fitted");
       }
       if (typeof data.search === "string") keep(data.search);
     });
   });
 
+  // The learner came for the app: a link to the form, or one carrying a profile.
+  function wanted() {
+    return window.location.hash === "#try-it" || profile(window.location.search) !== "";
+  }
+
+  // Open the app when its box comes within a screen's height of the viewport
+  // (about the time a phone needs to start it), at once when it is wanted.
   function init() {
+    // Not before the lesson itself has loaded: its text paints first.
+    if (document.readyState !== "complete") {
+      window.addEventListener("load", init, { once: true });
+      return;
+    }
     document.querySelectorAll(".fc-app").forEach(function (box) {
-      open(box);
-      check(box);
+      if (wanted() || !("IntersectionObserver" in window)) return open(box);
+      var observer = new IntersectionObserver(function (entries) {
+        if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
+        observer.disconnect();
+        open(box);
+      }, { rootMargin: "100% 0px" });
+      observer.observe(box);
     });
   }
+  // A jump to #try-it on the same page (a link in the lesson) opens it too.
+  window.addEventListener("hashchange", function () { if (wanted()) init(); });
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
   else document.addEventListener("DOMContentLoaded", init);
 })();
