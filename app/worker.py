@@ -87,13 +87,21 @@ def classify_upload(
         if not _slots.acquire(timeout=QUEUE_SECONDS):
             raise BatchFailed("busy")
     try:
-        return _run(data, model=model, lang=lang, name=name, progress=progress)
+        return _run(
+            data, model=model, lang=lang, name=name, rules_text=rules_text, progress=progress
+        )
     finally:
         _slots.release()
 
 
 def _run(
-    data: bytes, *, model: str, lang: str, name: str, progress: Callable[[float], None] | None
+    data: bytes,
+    *,
+    model: str,
+    lang: str,
+    name: str,
+    rules_text: str | None,
+    progress: Callable[[float], None] | None,
 ) -> tuple[Outcome, bytes]:
     from classifier import BatchFileError
 
