@@ -104,9 +104,11 @@ def no_serving(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Any]]:
     monkeypatch.setattr(
         server, "build_site", lambda: seen.setdefault("built", os.environ.get(server.SITE_URL_ENV))
     )
-    monkeypatch.setattr(
-        server, "run", lambda host, port, allowed=(): seen.update(run=(host, port, list(allowed)))
-    )
+
+    def run(host: str, port: int, allowed: Any = (), on_ready: Any = None) -> None:
+        seen.update(run=(host, port, list(allowed)))
+
+    monkeypatch.setattr(server, "run", run)
     yield seen
     os.environ.pop(server.SITE_URL_ENV, None)
 
