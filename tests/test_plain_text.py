@@ -4,7 +4,6 @@ emoji in the app's error boxes or the Batch preview, in real Chromium."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 from urllib.parse import quote
@@ -40,15 +39,6 @@ def test_plain_keeps_words_and_breaks_every_pattern() -> None:
     # Ordinary sentences, French spaces included, read the same once unescaped.
     sentence = "Langue non prise en charge\u202f: « xx »"
     assert plain(sentence).replace("\\", "").replace("\u2060", "") == sentence
-
-
-@pytest.fixture
-def page(browser: Any) -> Iterator[Any]:
-    context = browser.new_context(viewport={"width": 1280, "height": 1000})
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    yield page
-    context.close()
 
 
 def markup_in_main(page: Any, scope: str) -> list[str]:
