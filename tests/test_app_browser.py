@@ -28,7 +28,9 @@ def test_each_classifier_page_frames_the_app_in_its_language(
 ) -> None:
     prefix = "" if lang == "en" else f"{lang}/"
     page.goto(f"{served}{prefix}classifier/")
-    page.locator("iframe.fc-app__frame").scroll_into_view_if_needed()
+    # In view at once, the app waits for the learner: the start button opens it.
+    page.locator(".fc-app__start").click()
+    expect_hidden = page.locator(".fc-app__start")
     frame = page.frame_locator("iframe.fc-app__frame")
     _ = gettext(lang)
     title = frame.locator(STARTED)
@@ -37,6 +39,7 @@ def test_each_classifier_page_frames_the_app_in_its_language(
     assert frame.get_by_role("heading", name=verdict_name("stranger", lang))
     frame.get_by_role("heading", name=verdict_name("stranger", lang)).wait_for()
     assert page.locator(".fc-app__offline").is_hidden()
+    assert expect_hidden.is_hidden()
 
 
 def pick(frame: Any, lang: str, tab: str, field_label: str, option: str) -> None:

@@ -199,7 +199,7 @@ def test_no_page_requests_a_file_that_does_not_exist(served: str, browser: Any) 
     for path in VISITS:
         page.goto(served + path)
         if path.endswith("classifier/"):
-            page.locator("iframe.fc-app__frame").scroll_into_view_if_needed()
+            page.locator(".fc-app__start").click()
             page.frame_locator("iframe.fc-app__frame").locator(
                 "[data-testid=stMainBlockContainer] h1"
             ).wait_for()

@@ -207,3 +207,32 @@ def test_the_app_loads_when_near_and_at_once_when_asked_for(served: str, browser
         lang = address.removeprefix(served)[:2]
         assert any(f"/app/?lang={lang}" in seen for seen in asked), asked
     context.close()
+
+
+def test_an_app_in_view_at_once_waits_for_the_learner_to_touch_the_page(
+    served: str, browser: Any
+) -> None:
+    """The classifier page opens with the app in view: its scripts start when the
+    learner moves the mouse, taps, types or scrolls (or presses the start button),
+    not while the page is only being loaded, so the lesson stays light to load."""
+    for viewport, touch in (
+        ({"width": 1280, "height": 900}, False),
+        ({"width": 390, "height": 844}, True),
+    ):
+        context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
+        asked: list[str] = []
+        context.on("request", lambda r: asked.append(r.url) if "/app/" in r.url else None)
+        page = context.new_page()
+        page.goto(url(served, "pt", "classifier"), wait_until="load")
+        page.wait_for_timeout(1000)
+        assert not asked, asked
+        start = page.get_by_role("button", name="Abrir o classificador")
+        assert start.is_visible()
+        if touch:
+            page.touchscreen.tap(5, 400)  # a tap on the lesson's text, not on the button
+        else:
+            page.mouse.move(40, 400)
+        page.frame_locator("iframe.fc-app__frame").locator(APP_TITLE).wait_for()
+        assert any("/app/?lang=pt" in seen for seen in asked), asked
+        assert start.is_hidden()
+        context.close()

@@ -8,10 +8,13 @@
  *   so a reload or a switch of the site's language keeps it.
  * - Follows the site's palette toggle: the app is reopened in the new palette,
  *   with its profile (it lives in the app's address).
- * - Loads the app only when the frame is about to scroll into view, or at once
- *   when the page is opened at #try-it or with a profile in its address: the
- *   app's scripts would otherwise compete with the lesson on a phone's CPU. The
- *   frame keeps its place and size meanwhile, so nothing moves (no layout shift). */
+ * - Loads the app only when the frame is about to scroll into view and the
+ *   learner has touched the page (a tap, a key, the mouse, a scroll), or at once
+ *   when the page is opened at #try-it or with a profile in its address, or when
+ *   the learner presses the frame's start button: the app's scripts (React, the
+ *   widgets) would otherwise compete with the lesson on a phone's CPU while the
+ *   learner is still reading. The frame keeps its place and size meanwhile, so
+ *   nothing moves (no layout shift). */
 (function () {
   "use strict";
   var OWN = ["lang", "framed", "embed", "embed_options"];
@@ -76,6 +79,8 @@
     var frame = box.querySelector(".fc-app__frame");
     if (!frame || frame.dataset.fcOpened) return;
     frame.dataset.fcOpened = "1";
+    var start = box.querySelector(".fc-app__start");
+    if (start) start.hidden = true;
     opened = performance.now();
     frame.src = address(frame, window.location.search);
     check(box);
@@ -120,14 +125,35 @@
     }
     document.querySelectorAll(".fc-app").forEach(function (box) {
       if (wanted() || !("IntersectionObserver" in window)) return open(box);
+      var start = box.querySelector(".fc-app__start");
+      if (start && !start.dataset.fcBound) {
+        start.dataset.fcBound = "1";
+        start.addEventListener("click", function () { open(box); });
+      }
       var observer = new IntersectionObserver(function (entries) {
         if (!entries.some(function (entry) { return entry.isIntersecting; })) return;
         observer.disconnect();
-        open(box);
+        if (engaged) return open(box);
+        // In view before the learner did anything: wait for a sign of life, and
+        // offer the button meanwhile.
+        if (start && !box.querySelector(".fc-app__frame[data-fc-opened]")) start.hidden = false;
+        waiting.push(box);
       }, { rootMargin: "100% 0px" });
       observer.observe(box);
     });
   }
+
+  // The learner's first touch of the page opens the frames waiting in view.
+  var engaged = false;
+  var waiting = [];
+  var SIGNS = ["pointerdown", "pointermove", "keydown", "touchstart", "wheel", "scroll"];
+  function engage() {
+    if (engaged) return;
+    engaged = true;
+    SIGNS.forEach(function (name) { window.removeEventListener(name, engage, true); });
+    waiting.splice(0).forEach(open);
+  }
+  SIGNS.forEach(function (name) { window.addEventListener(name, engage, { capture: true, passive: true }); });
   // A jump to #try-it on the same page (a link in the lesson) opens it too.
   window.addEventListener("hashchange", function () { if (wanted()) init(); });
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
