@@ -221,7 +221,9 @@ def test_an_app_in_view_at_once_waits_for_the_learner_to_touch_the_page(
     ):
         context = browser.new_context(viewport=viewport, has_touch=touch, is_mobile=touch)
         asked: list[str] = []
-        context.on("request", lambda r: asked.append(r.url) if "/app/" in r.url else None)
+        context.on(
+            "request", lambda r, asked=asked: asked.append(r.url) if "/app/" in r.url else None
+        )
         page = context.new_page()
         page.goto(url(served, "pt", "classifier"), wait_until="load")
         page.wait_for_timeout(1000)
