@@ -100,6 +100,8 @@ MESSAGES: Final[dict[str, str]] = {
         "{env} instead. Certificates cannot be issued or checked until it is fixed."
     ),
 }
+#: Reasons that are the server's problem, not the code's or the learner's.
+SECRET_PROBLEMS: Final = frozenset({"secret_short", "secret_unavailable"})
 
 
 class CertificateError(ValueError):
@@ -317,6 +319,7 @@ def _unavailable(path: Path, error: OSError) -> CertificateError:
 __all__ = [
     "NAME_MAX",
     "SECRET_ENV",
+    "SECRET_PROBLEMS",
     "Certificate",
     "CertificateError",
     "certificate",
