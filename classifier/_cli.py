@@ -580,7 +580,7 @@ def _certificate_lines(cert: Any, ui: str, t: NullTranslations) -> list[str]:
 def run_certificate(args: argparse.Namespace, t: NullTranslations, ui: str, stdout: IO[str]) -> int:
     """Issue a certificate (exit 0) or check a code (0 genuine, 1 not); a problem
     with the command, the name or the server's secret exits 2."""
-    from course._certificate import SECRET_PROBLEMS, CertificateError, issue, verify
+    from course import CertificateError, issue, verify
 
     if args.action == "issue":
         _check_lang(args.lang, t)
@@ -602,7 +602,7 @@ def run_certificate(args: argparse.Namespace, t: NullTranslations, ui: str, stdo
     try:
         cert = verify(args.code)
     except CertificateError as error:
-        if error.reason in SECRET_PROBLEMS:
+        if error.server_side:
             raise UsageError(error.message(ui)) from None
         if args.json:
             out = {"genuine": False, "reason": error.reason, "message": error.message(ui)}

@@ -114,6 +114,11 @@ class CertificateError(ValueError):
         self.params = params
         super().__init__(self.message("en"))
 
+    @property
+    def server_side(self) -> bool:
+        """The server's secret is at fault, not the code or what the learner typed."""
+        return self.reason in SECRET_PROBLEMS
+
     def message(self, lang: str = "en") -> str:
         words = load_translations(lang, package="course")
         return words.gettext(MESSAGES[self.reason]).format(**self.params)

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from classifier._cli import main
-from course._certificate import CertificateError
+from course import CertificateError
 from tests.conftest import LANGS, ROOT
 
 SECRET = "cli-test-secret-0123456789abcdef-0123456789"
@@ -217,3 +217,61 @@ def test_the_engine_does_not_import_the_course() -> None:
         timeout=60,
     )
     assert done.returncode == 0 and done.stdout.strip() == "[]", done.stderr
+
+
+# --- funnel-coach assessment -----------------------------------------------------------
+
+FIELDS = {"id", "lang", "topic", "page", "question", "choices", "answer", "explanation"}
+
+
+def bank_lines(*argv: str) -> list[dict[str, object]]:
+    status, out = run(["assessment", *argv])
+    assert status == 0
+    return [json.loads(line) for line in out.splitlines()]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_assessment_prints_the_bank_of_a_language_as_json_lines(lang: str) -> None:
+    import course
+
+    lines = bank_lines("--lang", lang)
+    bank = course.bank(lang)
+    assert [line["id"] for line in lines] == [q.id for q in bank]
+    for line, question in zip(lines, bank, strict=True):
+        assert set(line) >= FIELDS and line["lang"] == lang
+        assert line["topic"] in course.TOPICS and line["question"] == question.question
+        choices = line["choices"]
+        assert isinstance(choices, list) and len(choices) >= 3
+        assert choices == [c.text for c in question.choices]
+        answer = line["answer"]
+        assert isinstance(answer, int) and 0 <= answer < len(choices)
+        assert line["explanation"] == question.choices[answer].why
+        computed = line["topic"] in ("stage", "next-action")
+        assert ("profile" in line and "model" in line) == computed
+    # Every topic of the assessment is there.
+    assert {line["topic"] for line in lines} == set(course.TOPICS)
+
+
+def test_assessment_without_a_language_prints_every_language_with_the_same_ids() -> None:
+    lines = bank_lines()
+    by_lang: dict[object, list[object]] = {}
+    for line in lines:
+        by_lang.setdefault(line["lang"], []).append(line["id"])
+    assert list(by_lang) == list(LANGS)
+    assert all(ids == by_lang["en"] for ids in by_lang.values())
+
+
+def test_assessment_refuses_an_unknown_language_in_the_interface_language(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("LANGUAGE", "pt")
+    assert main(["assessment", "--lang", "de"], stdout=io.StringIO()) == 2
+    err = capsys.readouterr().err
+    assert "“de”" in err and "en, it, es, fr, pt" in err and "Idioma" in err
+
+
+def test_assessment_through_the_real_program() -> None:
+    done = program("assessment", "--lang", "it", env={})
+    assert done.returncode == 0 and done.stderr == ""
+    first = json.loads(done.stdout.splitlines()[0])
+    assert first["lang"] == "it" and set(first) >= FIELDS
