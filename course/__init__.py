@@ -12,6 +12,7 @@ the final assessment are signed codes that carry everything they state.
 """
 
 from ._certificate import (
+    NAME_MAX,
     Certificate,
     CertificateError,
     certificate,
@@ -26,6 +27,7 @@ from ._model import LESSONS, TOPICS, Choice, CourseError, Question
 
 __all__ = [
     "LESSONS",
+    "NAME_MAX",
     "TOPICS",
     "Certificate",
     "CertificateError",
