@@ -234,3 +234,20 @@ def test_a_broken_course_stops_the_build(tmp_path: Path) -> None:
     output = done.stdout + done.stderr
     assert "course does not validate" in output and str(broken) in output, output[-2000:]
     assert repr(qid.group(1)) in output
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_search_never_shows_a_check_or_its_answers(site: Path, lang: str) -> None:
+    import json
+
+    base = site if lang == "en" else site / lang
+    docs = json.loads((base / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    index = html.unescape(" ".join(f"{d['title']} {d['text']}" for d in docs))
+    words = course.ui(lang)
+    for key in ("check_title", "answer_key_title", "progress_title", "submit"):
+        assert words[key] not in index, (lang, key)
+    for lesson in course.LESSONS:
+        for q in course.lesson_check(lang, lesson):
+            assert q.explanation not in index, (lang, q.id)
+    # The objectives are lesson content: a search finds them.
+    assert course.objectives(lang, "roles")[0] in index

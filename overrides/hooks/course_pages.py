@@ -6,7 +6,8 @@
   language, the objectives in a titled box right under the H1 and the
   knowledge check at the end (``data-knowledge-check``, one ``data-question``
   per question, fieldset and radios, the why of every choice in data
-  attributes, a printed answer key). Every page gets the few words the
+  attributes, a printed answer key), kept out of the search index so that a
+  search never shows an answer. Every page gets the few words the
   navigation marks need (``data-course``).
 * ``on_page_context``: on each language's home page, the
   ``<!-- course-progress -->`` marker becomes the progress block, with the
@@ -126,7 +127,7 @@ def knowledge_check(lang: str, slug: str, titles: Mapping[str, str]) -> str:
     }
     data = "".join(f' data-{name}="{_e(value)}"' for name, value in texts.items())
     return (
-        f'<section class="fc-check" data-knowledge-check data-lesson="{slug}"'
+        f'<section class="fc-check" data-knowledge-check data-lesson="{slug}" data-search-exclude'
         f' aria-labelledby="fc-check-title"{data}>'
         f'<h2 id="fc-check-title">{_e(words["check_title"])}</h2>'
         f'<p class="fc-check__intro">{_e(words["check_intro"])}</p>'
@@ -144,7 +145,8 @@ def course_words(lang: str) -> str:
     """What the navigation marks need on every page: the lessons and two words."""
     words = course.ui(lang)
     return (
-        f'<div class="fc-course" hidden data-course data-lessons="{" ".join(course.LESSONS)}"'
+        f'<div class="fc-course" hidden data-course data-search-exclude'
+        f' data-lessons="{" ".join(course.LESSONS)}"'
         f' data-label-read="{_e(words["status_read"])}"'
         f' data-label-passed="{_e(words["status_passed"])}"></div>'
     )
@@ -193,7 +195,7 @@ def progress_block(lang: str, page: Any, nav: Any) -> str:
     }
     data = "".join(f' data-label-{name}="{_e(value)}"' for name, value in labels.items())
     return (
-        f'<section class="fc-progress" data-course-progress hidden'
+        f'<section class="fc-progress" data-course-progress hidden data-search-exclude'
         f' aria-labelledby="fc-progress-title"{data}>'
         f'<h2 id="fc-progress-title">{_e(words["progress_title"])}</h2>'
         f'<p class="fc-progress__intro">{_e(words["progress_intro"])}</p>'
