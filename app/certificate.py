@@ -45,7 +45,7 @@ STYLE = """<style>
  text-transform:uppercase;color:#283593;font-weight:700}
 .fc-certificate .fc-certificate__rule{width:5rem;height:.25rem;margin:.8rem auto 1.4rem;
  background:#283593}
-.fc-certificate h2.fc-certificate__title{margin:0 0 1.4rem;padding:0;font-size:2rem;
+.fc-certificate .fc-certificate__title{margin:0 0 1.4rem;padding:0;font-size:2rem;
  color:#1a1a2e;font-weight:700;line-height:1.2;scroll-margin:0}
 .fc-certificate .fc-certificate__lead{font-size:1.05rem;color:#3c3f58}
 .fc-certificate .fc-certificate__name{margin:.4rem 0 1rem;font-size:2.4rem;font-weight:700;
@@ -68,7 +68,7 @@ STYLE = """<style>
  word-break:break-all}
 @media (max-width:40rem){
  .fc-certificate{padding:1.4rem 1rem}
- .fc-certificate h2.fc-certificate__title{font-size:1.5rem}
+ .fc-certificate .fc-certificate__title{font-size:1.5rem}
  .fc-certificate .fc-certificate__name{font-size:1.8rem}
  .fc-certificate dl.fc-certificate__facts{gap:.6rem 1.4rem}
 }
@@ -88,7 +88,7 @@ STYLE = """<style>
  .fc-certificate{box-shadow:none;margin:0 auto;max-width:none;width:100%;
   box-sizing:border-box;padding:16mm 14mm;break-inside:avoid;page-break-inside:avoid}
  .fc-certificate .fc-certificate__brand{font-size:12pt}
- .fc-certificate h2.fc-certificate__title{font-size:28pt;margin-bottom:12mm}
+ .fc-certificate .fc-certificate__title{font-size:28pt;margin-bottom:12mm}
  .fc-certificate .fc-certificate__lead,.fc-certificate .fc-certificate__passed{font-size:13pt}
  .fc-certificate .fc-certificate__name{font-size:32pt;margin:4mm 0 8mm}
  .fc-certificate .fc-certificate__passed{margin-bottom:14mm}
@@ -133,7 +133,7 @@ def certificate_html(cert: Certificate, code: str, address: str) -> str:
         f'<section class="fc-certificate" lang="{escape(lang)}" aria-label="{escape(_(TITLE))}">'
         '<div class="fc-certificate__brand">Funnel Coach</div>'
         '<div class="fc-certificate__rule" aria-hidden="true"></div>'
-        f'<h2 class="fc-certificate__title">{escape(_(TITLE))}</h2>'
+        f'<div class="fc-certificate__title" role="heading" aria-level="3">{escape(_(TITLE))}</div>'
         f'<div class="fc-certificate__lead">{escape(_(CERTIFIES))}</div>'
         f'<div class="fc-certificate__name">{escape(cert.name)}</div>'
         f'<div class="fc-certificate__passed">{escape(_(PASSED))}</div>'

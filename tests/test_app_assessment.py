@@ -117,7 +117,7 @@ def test_a_full_attempt_passes_and_gives_a_certificate_that_verifies() -> None:
         assert progress == _(assessment.PROGRESS).format(number=number + 1, total=20)
         seen.append(answer(at, lang, right=number not in (4, 11, 17)))
     assert len({q.id for q in seen}) == 20
-    headings = [str(s.value) for s in at.subheader]
+    headings = [str(s.value) for s in at.header]
     assert headings[0] == _(assessment.RESULT).format(score="85%", right=17, total=20)
     assert at.success[0].value == _(assessment.PASSED).format(pass_mark="80%")
     # The name, then the certificate.
@@ -246,7 +246,7 @@ def test_answers_are_judged_in_the_language_they_were_given_in() -> None:
     ]
     assert differing, "the test needs questions whose right index differs by language"
     at = start(page="assessment", lang="en", attempt=str(seed), given=given)
-    assert str(at.subheader[0].value) == gettext("en")(assessment.RESULT).format(
+    assert str(at.header[0].value) == gettext("en")(assessment.RESULT).format(
         score="100%", right=20, total=20
     )
     review = next(str(m.value) for m in at.markdown if 'class="fc-review"' in str(m.value))

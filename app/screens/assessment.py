@@ -325,7 +325,7 @@ def question_view(found: Attempt, lang: str) -> None:
     question = by_id(lang)[found.ids()[found.at]]
     total = len(found.ids())
     st.progress(found.at / total, text=_(PROGRESS).format(number=found.at + 1, total=total))
-    st.subheader(plain(question.question), anchor=False)
+    st.header(plain(question.question), anchor=False)
     if question.facts:
         st.markdown(plain(course.ui(lang)["profile_intro"]))
         st.markdown("\n".join(f"- {plain(fact)}" for fact in question.facts))
@@ -374,7 +374,7 @@ def topic_table(found: Attempt, lang: str) -> None:
             f"| {plain(_(TOPIC_NAMES[topic]))} | {right}"
             f" | {reread or plain(_(NOTHING_TO_REREAD))} |"
         )
-    st.subheader(_(BY_TOPIC), anchor=False)
+    st.header(_(BY_TOPIC), anchor=False)
     st.markdown("\n".join(rows))
 
 
@@ -418,7 +418,7 @@ def review(found: Attempt, lang: str) -> None:
         lines.append(f"<p><strong>{escape(_(WHY))}</strong>{sep}{escape(question.explanation)}</p>")
         mark = "fc-met" if answer.right else "fc-unmet"
         items.append(f'<li class="{mark}">{"".join(lines)}</li>')
-    st.subheader(_(REVIEW), anchor=False)
+    st.header(_(REVIEW), anchor=False)
     st.markdown(RESULT_STYLE, unsafe_allow_html=True)
     st.markdown(f'<ol class="fc-review">{"".join(items)}</ol>', unsafe_allow_html=True)
 
@@ -462,7 +462,7 @@ def certificate_block(done: tuple[Certificate, str] | None, lang: str) -> None:
         )
         return
     cert, code = done
-    st.subheader(_(YOUR_CERTIFICATE), anchor=False)
+    st.header(_(YOUR_CERTIFICATE), anchor=False)
     st.caption(_(PRINT_HINT))
     if st.session_state.get(state.FRAMED):
         st.markdown(f"[{_(OPEN_ALONE)}](/app/?{state.share_query()})")
@@ -474,7 +474,7 @@ def results(found: Attempt, done: tuple[Certificate, str] | None, lang: str) -> 
     _ = gettext(lang)
     score = found.score()
     pass_mark = percent(PASS_MARK, lang)
-    st.subheader(
+    st.header(
         _(RESULT).format(score=percent(score, lang), right=found.right(), total=len(found.ids())),
         anchor=False,
     )
