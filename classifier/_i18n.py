@@ -59,9 +59,7 @@ def load_translations(lang: str, package: str = "classifier") -> NullTranslation
     check_language(lang)
     if lang == SOURCE_LANGUAGE:
         return NullTranslations()
-    po = resources.files(package)
-    for part in ("locales", lang, "LC_MESSAGES", "messages.po"):  # one at a time: namespace
-        po = po.joinpath(part)  # packages' paths (Python 3.11) take one part per call
+    po = resources.files(package).joinpath("locales", lang, "LC_MESSAGES", "messages.po")
     with po.open("rb") as handle:
         catalog = read_po(handle, locale=lang)
     buffer = io.BytesIO()
