@@ -251,3 +251,5 @@ def test_search_never_shows_a_check_or_its_answers(site: Path, lang: str) -> Non
             assert q.explanation not in index, (lang, q.id)
     # The objectives are lesson content: a search finds them.
     assert course.objectives(lang, "roles")[0] in index
+    # No result of the search points into a check or the progress block.
+    assert not [d["location"] for d in docs if "#fc-" in d["location"]]

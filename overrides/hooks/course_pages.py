@@ -7,8 +7,9 @@
   knowledge check at the end (``data-knowledge-check``, one ``data-question``
   per question, fieldset and radios, the why of every choice in data
   attributes, a printed answer key), kept out of the search index so that a
-  search never shows an answer. Every page gets the few words the
-  navigation marks need (``data-course``).
+  search never shows an answer. Its headings carry no id: Material's search
+  would start an (empty) result at any heading with an id, excluded or not.
+  Every page gets the few words the navigation marks need (``data-course``).
 * ``on_page_context``: on each language's home page, the
   ``<!-- course-progress -->`` marker becomes the progress block, with the
   lessons' titles and addresses from the navigation.
@@ -128,8 +129,8 @@ def knowledge_check(lang: str, slug: str, titles: Mapping[str, str]) -> str:
     data = "".join(f' data-{name}="{_e(value)}"' for name, value in texts.items())
     return (
         f'<section class="fc-check" data-knowledge-check data-lesson="{slug}" data-search-exclude'
-        f' aria-labelledby="fc-check-title"{data}>'
-        f'<h2 id="fc-check-title">{_e(words["check_title"])}</h2>'
+        f"{data}>"
+        f'<h2 class="fc-check__title">{_e(words["check_title"])}</h2>'
         f'<p class="fc-check__intro">{_e(words["check_intro"])}</p>'
         f'<noscript><p class="fc-check__noscript">{_e(words["check_noscript"])}</p></noscript>'
         f'<ol class="fc-check__questions">'
@@ -196,8 +197,8 @@ def progress_block(lang: str, page: Any, nav: Any) -> str:
     data = "".join(f' data-label-{name}="{_e(value)}"' for name, value in labels.items())
     return (
         f'<section class="fc-progress" data-course-progress hidden data-search-exclude'
-        f' aria-labelledby="fc-progress-title"{data}>'
-        f'<h2 id="fc-progress-title">{_e(words["progress_title"])}</h2>'
+        f"{data}>"
+        f'<h2 class="fc-progress__title">{_e(words["progress_title"])}</h2>'
         f'<p class="fc-progress__intro">{_e(words["progress_intro"])}</p>'
         f'<ul class="fc-progress__counts">'
         f'<li data-count="read">{_e(words["lessons_read"].format(n=0, total=total))}</li>'
