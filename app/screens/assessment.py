@@ -18,7 +18,7 @@ import random
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from functools import cache
+from functools import cache, lru_cache
 from html import escape
 from pathlib import Path
 
@@ -123,7 +123,7 @@ def by_id(lang: str) -> Mapping[str, Question]:
     return {q.id: q for q in course.bank(lang)}
 
 
-@cache
+@lru_cache(maxsize=4096)  # bounded: every new attempt brings a new seed
 def draw(seed: int) -> tuple[str, ...]:
     """The attempt's questions: two of every topic, the rest from the whole bank,
     in an order the seed decides. The ids are the same in every language, so the
