@@ -12,7 +12,7 @@ import streamlit as st
 from app import rules, state
 from app.chrome import marker
 from app.i18n import LANGUAGES, N_, NATIVE_NAMES, gettext
-from app.screens import batch, classify, compare, practice
+from app.screens import assessment, batch, classify, compare, practice, verify
 from app.view import plain
 
 APP_TITLE = N_("Funnel Coach: lead or prospect?")
@@ -20,6 +20,8 @@ CLASSIFY = N_("Classify")
 COMPARE = N_("Compare models")
 PRACTICE = N_("Practice")
 BATCH = N_("Batch")
+ASSESSMENT = N_("Assessment")
+VERIFY = N_("Verify")
 LANGUAGE = N_("Language")
 BAD_LANG = N_("Unsupported language “{lang}” in the link; supported languages: {languages}.")
 LESSONS = N_("Back to the lessons")
@@ -34,6 +36,8 @@ PAGES = {
     "compare": (compare.render, COMPARE, compare.TITLE),
     "practice": (practice.render, PRACTICE, practice.TITLE),
     "batch": (batch.render, BATCH, batch.TITLE),
+    "assessment": (assessment.render, ASSESSMENT, assessment.TITLE),
+    "verify": (verify.render, VERIFY, verify.TITLE),
 }
 
 

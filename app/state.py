@@ -33,7 +33,9 @@ FRAMED = "_framed"  # the app is framed in a lesson page of the site (?framed=1)
 FORM_FIELDS: tuple[str, ...] = ("name", *(f.name for f in FIELDS))
 QUERY_KEYS: tuple[str, ...] = (LANG, MODEL, *FORM_FIELDS)
 #: Practice's round lives in the address too: level, seed, first story, subset,
-#: position and the answers given (see screens/practice.py).
+#: position and the answers given (see screens/practice.py); so does an
+#: assessment's attempt and its certificate's code (screens/assessment.py), and
+#: the code a verify link carries (screens/verify.py).
 PAGE_KEYS: tuple[str, ...] = (
     "page",
     "scenario",
@@ -42,6 +44,8 @@ PAGE_KEYS: tuple[str, ...] = (
     "only",
     "at",
     "given",
+    "attempt",
+    "code",
     "framed",
 )
 

@@ -6,7 +6,15 @@ prospect or customer, and why?
     'lead'
 """
 
-from ._api import classify, describe_field, describe_model, label, languages, models
+from ._api import (
+    classify,
+    describe_field,
+    describe_model,
+    describe_value,
+    label,
+    languages,
+    models,
+)
 from ._batch import BatchResult, classify_csv
 from ._csvio import BatchFileError
 from ._engine import Evaluation, UnknownModelError, evaluate
@@ -54,6 +62,7 @@ __all__ = [
     "default_rulebook",
     "describe_field",
     "describe_model",
+    "describe_value",
     "evaluate",
     "expected",
     "label",

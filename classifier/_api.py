@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 from ._engine import UnknownModelError, evaluate
 from ._fields import FIELD_BY_NAME
-from ._i18n import LANGUAGES, check_language
+from ._i18n import LANGUAGES, check_language, load_translations
 from ._messages import (
     CRITERION_LABELS,
     FIELD_DESCRIPTIONS,
@@ -18,8 +18,8 @@ from ._messages import (
     TEMPERATURE_LABELS,
 )
 from ._profile import Profile, parse_profile
-from ._render import _label, model_label, render
-from ._rules import Rulebook, default_rulebook
+from ._render import _fact, _label, model_label, render
+from ._rules import MET, Rulebook, default_rulebook
 from ._verdict import Verdict
 
 _LABEL_KINDS: dict[str, dict[str, tuple[str, str]]] = {
@@ -92,3 +92,39 @@ def describe_field(name: str, lang: str = "en") -> str:
     if name not in FIELD_BY_NAME:
         raise KeyError(name)
     return load_translations(check_language(lang)).gettext(FIELD_DESCRIPTIONS[name])
+
+
+#: Fields whose values the classifier says in words (not `channel`, `name`, `id`).
+_SAID_FIELDS = (
+    "interactions",
+    "identified",
+    "consent",
+    "content",
+    "conversation",
+    "in_target",
+    "budget",
+    "authority",
+    "need",
+    "timeline",
+    "intent",
+    "price_only",
+    "purchases",
+)
+
+
+def describe_value(name: str, value: object, lang: str = "en") -> str:
+    """One known value of one field, as the verdicts cite it ("they match the
+    focus target"), in `lang`: a profile shown this way does not give away the
+    verdict that would cite the same words.
+
+    Raises `KeyError` for a field the verdicts never cite (`channel`, `name`,
+    `id`), `ProfileError` for a value the contract rejects and `ValueError` for
+    None (unknown is said by leaving the field out).
+    """
+    check_language(lang)
+    if name not in _SAID_FIELDS:
+        raise KeyError(name)
+    if value is None:
+        raise ValueError(f"{name}: an unknown value is not said, it is left out")
+    parsed = parse_profile({name: value}).values[name]
+    return _fact(load_translations(lang), (name, parsed, MET, None, None, None))

@@ -119,6 +119,36 @@ BATCH_LANG_HELP = N_(
     "language of the missing and error columns and of the summary (default: the columns in en, "
     "the summary in your interface language): %(choices)s"
 )
+CERTIFICATE_HELP = N_("issue or check a certificate of the final assessment")
+CERTIFICATE_DESCRIPTION = N_(
+    "A certificate states a name, a date, a language and a score. Its verification code "
+    "carries all of it, signed with this server's secret (FUNNEL_COACH_SECRET, or else a secret "
+    "file made once in your configuration folder), so nothing about the learner is stored: "
+    "anyone can check a code here or on the app's Verify page."
+)
+ISSUE_HELP = N_("issue a certificate and print its verification code")
+NAME_HELP = N_("the name to print on it, 1 to 80 characters")
+CERTIFICATE_LANG_HELP = N_("the language the assessment was taken in: %(choices)s")
+SCORE_HELP = N_("the score, in percent: a whole number from 0 to 100")
+JSON_HELP = N_("print one JSON object instead of text")
+VERIFY_HELP = N_("check a verification code (exit status 0 when genuine, 1 when not)")
+CODE_HELP = N_("the verification code printed on the certificate")
+ISSUED = N_("Certificate issued for {name}")
+GENUINE = N_("Genuine certificate of {name}")
+CERTIFICATE_DATE = N_("Date: {date}")
+CERTIFICATE_LANGUAGE = N_("Language: {language}")
+CERTIFICATE_SCORE = N_("Score: {score}")
+CERTIFICATE_CODE = N_("Verification code: {code}")
+CERTIFICATE_CHECK = N_("To check it: {command}")
+ASSESSMENT_HELP = N_("print the final assessment's questions with their answers, as JSON Lines")
+ASSESSMENT_DESCRIPTION = N_(
+    "Print the final assessment's question bank as JSON Lines, one line per question and "
+    "language: the id, the language, the topic, the lesson page that teaches it, the question, "
+    "the choices, the index of the right choice and its explanation; questions about a "
+    "contact's stage or next action also give the profile and the model. Without --lang every "
+    "language is printed."
+)
+ASSESSMENT_LANG_HELP = N_("print only this language: %(choices)s (default: all)")
 BAD_PORT = N_("“{value}” is not a port number: give a whole number from 1 to 65535")
 #: Why a file cannot be read or written, for the errors the operating system
 #: would otherwise word in its own (usually English) language.
@@ -179,7 +209,9 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     _ = t.gettext
     parser = _Parser(prog="funnel-coach", description=_(DESCRIPTION))
     sub = parser.add_subparsers(
-        dest="command", required=True, metavar="{classify,batch,models,rules,scenarios,serve}"
+        dest="command",
+        required=True,
+        metavar="{classify,batch,models,fields,rules,scenarios,assessment,certificate,serve}",
     )
 
     example = 'echo \'{"identified": true, "consent": "single"}\' | funnel-coach classify --lang it'
@@ -237,6 +269,18 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
         "--level", choices=[str(level) for level in LEVELS], metavar="N", help=_(LEVEL_HELP)
     )
 
+    assessment_parser = sub.add_parser(
+        "assessment",
+        help=_(ASSESSMENT_HELP),
+        description=_(ASSESSMENT_DESCRIPTION),
+        epilog=f"{_(EPILOG)}\n  funnel-coach assessment --lang it",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    assessment_parser.add_argument(
+        "--lang", metavar="L", help=_(ASSESSMENT_LANG_HELP) % {"choices": ", ".join(LANGUAGES)}
+    )
+    _certificate_parser(sub, t)
+
     serve_parser = sub.add_parser("serve", help=_(SERVE_HELP), description=_(SERVE_HELP))
     serve_parser.add_argument("--host", default="127.0.0.1", help=_(HOST_HELP))
     serve_parser.add_argument("--port", type=port_number(t), default=8000, help=_(PORT_HELP))
@@ -246,6 +290,34 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     )
     serve_parser.add_argument("--site-url", metavar="URL", help=_(SITE_URL_HELP))
     return parser
+
+
+def _certificate_parser(sub: Any, t: NullTranslations) -> None:
+    _ = t.gettext
+    parser = sub.add_parser(
+        "certificate",
+        help=_(CERTIFICATE_HELP),
+        description=_(CERTIFICATE_DESCRIPTION),
+        epilog=(
+            f"{_(EPILOG)}\n  funnel-coach certificate issue --name 'Giulia Conti' --lang it "
+            "--score 90\n  funnel-coach certificate verify CODE"
+        ),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    actions = parser.add_subparsers(dest="action", required=True, metavar="{issue,verify}")
+    issue = actions.add_parser("issue", help=_(ISSUE_HELP), description=_(ISSUE_HELP))
+    issue.add_argument("--name", required=True, metavar="N", help=_(NAME_HELP))
+    issue.add_argument(
+        "--lang",
+        required=True,
+        metavar="L",
+        help=_(CERTIFICATE_LANG_HELP) % {"choices": ", ".join(LANGUAGES)},
+    )
+    issue.add_argument("--score", required=True, metavar="S", help=_(SCORE_HELP))
+    issue.add_argument("--json", action="store_true", help=_(JSON_HELP))
+    verify = actions.add_parser("verify", help=_(VERIFY_HELP), description=_(VERIFY_HELP))
+    verify.add_argument("code", metavar="CODE", help=_(CODE_HELP))
+    verify.add_argument("--json", action="store_true", help=_(JSON_HELP))
 
 
 def _common_options(
@@ -492,6 +564,75 @@ def run_scenarios(args: argparse.Namespace, t: NullTranslations, stdout: IO[str]
     return 0
 
 
+def _language_name(lang: str, ui: str) -> str:
+    """A language named in the interface language (italiano, Italian)."""
+    return Locale.parse(lang).get_display_name(ui) or lang
+
+
+def _certificate_lines(cert: Any, ui: str, t: NullTranslations) -> list[str]:
+    return [
+        t.gettext(CERTIFICATE_DATE).format(date=cert.date_text(ui)),
+        t.gettext(CERTIFICATE_LANGUAGE).format(language=_language_name(cert.lang, ui)),
+        t.gettext(CERTIFICATE_SCORE).format(score=cert.score_text(ui)),
+    ]
+
+
+def run_certificate(args: argparse.Namespace, t: NullTranslations, ui: str, stdout: IO[str]) -> int:
+    """Issue a certificate (exit 0) or check a code (0 genuine, 1 not); a problem
+    with the command, the name or the server's secret exits 2."""
+    from course import CertificateError, issue, verify
+
+    if args.action == "issue":
+        _check_lang(args.lang, t)
+        try:
+            cert, code = issue(args.name, args.lang, args.score)
+        except CertificateError as error:
+            raise UsageError(error.message(ui)) from None
+        if args.json:
+            stdout.write(json.dumps({**cert.as_json(), "code": code}, ensure_ascii=False) + "\n")
+            return 0
+        lines = [
+            t.gettext(ISSUED).format(name=cert.name),
+            *_certificate_lines(cert, ui, t),
+            t.gettext(CERTIFICATE_CODE).format(code=code),
+            t.gettext(CERTIFICATE_CHECK).format(command=f"funnel-coach certificate verify {code}"),
+        ]
+        stdout.write("\n".join(lines) + "\n")
+        return 0
+    try:
+        cert = verify(args.code)
+    except CertificateError as error:
+        if error.server_side:
+            raise UsageError(error.message(ui)) from None
+        if args.json:
+            out = {"genuine": False, "reason": error.reason, "message": error.message(ui)}
+            stdout.write(json.dumps(out, ensure_ascii=False) + "\n")
+        else:
+            stdout.write(error.message(ui) + "\n")
+        return 1
+    if args.json:
+        stdout.write(json.dumps({"genuine": True, **cert.as_json()}, ensure_ascii=False) + "\n")
+    else:
+        lines = [t.gettext(GENUINE).format(name=cert.name), *_certificate_lines(cert, ui, t)]
+        stdout.write("\n".join(lines) + "\n")
+    return 0
+
+
+def run_assessment(args: argparse.Namespace, t: NullTranslations, stdout: IO[str]) -> int:
+    """The assessment's bank, one JSON line per question and language, answer included."""
+    import course
+
+    langs = LANGUAGES if args.lang is None else (_check_lang(args.lang, t),)
+    for lang in langs:
+        try:
+            questions = course.bank(lang)
+        except course.CourseError as error:
+            raise UsageError(str(error)) from None
+        for question in questions:
+            stdout.write(json.dumps(question.as_json(), ensure_ascii=False) + "\n")
+    return 0
+
+
 def run_serve(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
     try:
         from app import rules, server
@@ -557,6 +698,10 @@ def main(
             return run_batch(args, t, ui)
         if args.command == "scenarios":
             return run_scenarios(args, t, stdout)
+        if args.command == "assessment":
+            return run_assessment(args, t, stdout)
+        if args.command == "certificate":
+            return run_certificate(args, t, ui, stdout)
         if args.command == "serve":
             return run_serve(args, t, ui)
         stdout.write(default_rulebook_text())

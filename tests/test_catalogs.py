@@ -36,7 +36,7 @@ def test_placeholders_survive_translation() -> None:
 
     from babel.messages.pofile import read_po
 
-    for package in ("classifier", "app"):
+    for package in ("classifier", "app", "course"):
         base = ROOT / package / "locales"
         if not base.exists():
             continue
@@ -58,7 +58,7 @@ def test_placeholders_survive_translation() -> None:
                         assert got == wanted, (po_path, message.id, string)
 
 
-@pytest.mark.parametrize("package", ["classifier", "app"])
+@pytest.mark.parametrize("package", ["classifier", "app", "course"])
 def test_freshness_ignores_header_and_order_but_not_messages(
     package: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -16,8 +16,8 @@ FILE_NAME = re.compile(
     r"(?<![\w/.:-])((?:[\w.-]+/)*[\w.-]+\.(?:py|toml|jsonl|csv|md|yml|js|cfg))\b"
 )
 FOLDER = re.compile(r"`((?:\.?[\w-]+/)+)`")
-# Layout rows name files of app/, classifier/ and spec/ by their short names.
-FOLDERS = ("app", "classifier", "spec")
+# Layout rows name files of app/, classifier/, course/ and spec/ by their short names.
+FOLDERS = ("app", "classifier", "course", "spec")
 
 
 def _exists(name: str) -> bool:

@@ -4,7 +4,7 @@
     python tools/i18n.py update    # merge the .pot into every language's .po
     python tools/i18n.py check     # exit 1 if a .pot is stale or a .po incomplete
 
-Add package names (classifier, app) after the command to work on those only.
+Add package names (classifier, app, course) after the command to work on those only.
 
 The .po files are read at run time (compiled in memory), so there is no .mo
 to build or commit.
@@ -22,7 +22,7 @@ from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("classifier", "app")
+PACKAGES = ("classifier", "app", "course")
 LANGUAGES = ("it", "es", "fr", "pt")
 KEYWORDS = {"N_": None, "NP_": ((1, "c"), 2), "NN_": (1, 2)}
 METHODS = [("**.py", "python")]
