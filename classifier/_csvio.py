@@ -260,6 +260,14 @@ def sniff(head: bytes, path: str | None) -> Layout:
         header = _first_record(stripped[: MAX_HEADER_CHARS + 1], delimiter)
     except csv.Error:  # a quoted cell longer than the csv module reads
         raise BatchFileError("header_too_long", path, limit=str(MAX_HEADER_CHARS)) from None
+    return layout_from_header(header, delimiter, bom, path)
+
+
+def layout_from_header(
+    header: Sequence[str], delimiter: str, bom: bool, path: str | None
+) -> Layout:
+    """The layout of a table whose header names the contract's fields (matched
+    without regard to case or surrounding spaces), or `BatchFileError`."""
     if len(header) > MAX_COLUMNS:
         raise BatchFileError(
             "too_many_columns",

@@ -9,6 +9,7 @@ line and the app use it to turn an export into `classifier.Prepared` input.
     'HubSpot'
 """
 
+from ._command import add_batch_options, run_batch
 from ._import import Import, excel_delimiter, prepare, rule_text
 from ._mapping import FALSE_CELLS, TRUE_CELLS, Bound, Mapping
 from ._messages import CrmFileError, file_error
@@ -26,6 +27,7 @@ __all__ = [
     "Preset",
     "Rule",
     "Table",
+    "add_batch_options",
     "detect",
     "excel_delimiter",
     "file_error",
@@ -36,4 +38,5 @@ __all__ = [
     "read_map",
     "read_path",
     "rule_text",
+    "run_batch",
 ]

@@ -110,3 +110,25 @@ def file_error(code: str, path: str | None, params: dict[str, str]) -> BatchFile
     """The error a child process reported, rebuilt with the right class."""
     kind = CrmFileError if code in FILE_MESSAGES else BatchFileError
     return kind(code, path, **params)
+
+
+# --- The command line's batch options ------------------------------------------------
+
+PRESET_HELP: Final = N_(
+    "read the file as this CRM's export, whatever its header says: %(choices)s "
+    "(default: recognised from the header)"
+)
+MAP_HELP: Final = N_(
+    "a TOML file naming your own columns (custom fields such as budget or decision maker): "
+    "a [columns] table of column = field, and [[rule]] tables as in the presets"
+)
+SHOW_MAPPING_HELP: Final = N_(
+    "print which column feeds which field, by what rule, and which fields stay unknown; "
+    "then stop without classifying"
+)
+SHEET_HELP: Final = N_("the sheet of an .xlsx workbook to read (default: the first)")
+EXCEL_HELP: Final = N_(
+    "write for Excel in the language of --lang: UTF-8 with a byte-order mark, “;” where "
+    "decimals take a comma, stage and next action also as words"
+)
+OUTPUT_NEEDED: Final = N_("the following arguments are required: %s")

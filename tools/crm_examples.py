@@ -338,7 +338,7 @@ def brevo(c: Contact) -> dict[str, str]:
         "SMS": f"+33612{c.n:06d}" if c.phone else "",
         "DOUBLE_OPT-IN": "1" if c.consent == "double" else ("2" if c.email else ""),
         "OPT_IN": "1" if c.consent in ("single", "double") else (
-            "2" if c.consent == "none" else ""),
+            "2" if c.consent == "none" and c.email else ""),
         "EMAIL_BLACKLISTED": "1" if c.consent == "withdrawn" else "0",
         "VISITES_DU_SITE": str(c.visits) if c.visits else "",
         "OPENED_CAMPAIGNS": str(c.forms) if c.email else "",
@@ -368,7 +368,7 @@ def odoo(c: Contact) -> dict[str, str]:
         "Phone": f"+39 06 {c.n:04d} 321" if c.phone else "",
         "Stage": stage,
         "Sales Team": "Europe",
-        "Expected Revenue": f"{1000 + c.n * 150}.00",
+        "Expected Revenue": str(1000 + c.n * 150),
         "Probability": str(10 + c.n % 80),
         "Blacklist": "True" if c.consent == "withdrawn" else "False",
         "Marketing consent": {"single": "Opt-in", "double": "Double opt-in",
