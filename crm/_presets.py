@@ -14,6 +14,9 @@ this CRM's export), `record_id` (the column aliases of the record's id) and
 - `sum`: the sum of several count columns (`columns`, a list of alias lists);
 - `present`: true when any of `columns` is filled (unknown otherwise).
 
+`fallback = true` puts a rule after the common ones: a guess (a "customer"
+lifecycle stage means at least one purchase) that a precise column wins over.
+
 Rules for the same field are tried in order: the first one that knows wins.
 Every preset also reads the rules of `presets/_common.toml` after its own
 (the contract's field names, and the custom fields teams add for BANT).
@@ -57,6 +60,9 @@ class Rule:
     columns: tuple[tuple[str, ...], ...]
     map: Mapping[str, str] = default(default_factory=dict)
     other: str = "keep"
+    #: Tried after the common rules: a guess ("a customer bought at least once")
+    #: that a precise column (a team's "Purchases") should override.
+    fallback: bool = False
 
     def keys(self) -> dict[str, str]:
         """The value map with its keys as cells are compared."""
@@ -70,13 +76,13 @@ class Preset:
     signature: tuple[str, ...]
     record_id: tuple[str, ...]
     rules: tuple[Rule, ...]
-    #: How many of `rules` are the preset's own (the common ones follow).
-    own: int = 0
+    #: The preset's own rules (`rules` also holds the common ones).
+    mine: tuple[Rule, ...] = ()
 
     def aliases(self, own: bool = False) -> set[str]:
         """Every column name this preset reads (only its own: `own`), as compared."""
         names = {normal(a) for a in (*self.signature, *self.record_id)}
-        for rule in self.rules[: self.own] if own else self.rules:
+        for rule in self.mine if own else self.rules:
             names.update(normal(a) for group in rule.columns for a in group)
         return names
 
@@ -123,7 +129,8 @@ def parse_rules(items: object, path: str) -> tuple[Rule, ...]:
         other = item.get("other", "keep")
         if other not in ("keep", "unknown"):
             raise CrmFileError("bad_map", path, why="shape", detail=f"{where}: other")
-        rules.append(Rule(str(name), str(kind), columns, dict(values), str(other)))
+        fallback = item.get("fallback", False) is True
+        rules.append(Rule(str(name), str(kind), columns, dict(values), str(other), fallback))
     return tuple(rules)
 
 
@@ -155,8 +162,12 @@ def presets() -> dict[str, Preset]:
             name=data["name"],
             signature=tuple(data["signature"]),
             record_id=tuple(data.get("record_id", ())),
-            rules=own + common,
-            own=len(own),
+            rules=(
+                tuple(r for r in own if not r.fallback)
+                + common
+                + tuple(r for r in own if r.fallback)
+            ),
+            mine=own,
         )
     return found
 
@@ -165,7 +176,7 @@ def contract_preset() -> Preset:
     """The columns named after the profile's fields, and nothing else: what a
     mapping file adds to when no CRM is recognised."""
     first = presets()[next(iter(presets()))]
-    common = first.rules[first.own :]
+    common = tuple(r for r in first.rules if r not in first.mine)
     named = tuple(rule for rule in common if rule.columns[0][0] in MAPPABLE)
     return Preset("contract", "Funnel Coach", (), ("id",), named)
 
