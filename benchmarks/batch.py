@@ -348,7 +348,7 @@ def compare_preset(args: argparse.Namespace) -> None:
             out = folder / f"classified-{preset}.csv"
             command = [sys.executable, "-m", "classifier", "batch", str(path), "-o", str(out)]
             command += ["--model", args.model, "--lang", args.lang]
-            wall, cpu, rss, summary = run(command)
+            wall, cpu, rss, _ = run(command)
             times[preset] = wall
             found[preset] = counts(out)
             size = path.stat().st_size / 1e6
