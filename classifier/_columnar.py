@@ -265,10 +265,14 @@ def error_expr(layout: Layout, lang: str, derived: Sequence[str] = ()) -> pl.Exp
     too-long row; else every bad cell's problem, in column order; else the
     contradictions, in `_profile.contradictions`' order."""
     fields = _fields(layout, derived)
-    problems = pl.concat_str(
-        [_cell_problem(spec, i, raw, lang) for i, raw, spec in fields],
-        separator=" ",
-        ignore_nulls=True,
+    problems = (
+        pl.concat_str(
+            [_cell_problem(spec, i, raw, lang) for i, raw, spec in fields],
+            separator=" ",
+            ignore_nulls=True,
+        )
+        if fields
+        else pl.lit(None, dtype=pl.String)
     )
     words = {spec.name: pl.col(word_name(i)) for i, _, spec in fields if spec.kind != "text"}
     shown_values = {
@@ -669,9 +673,12 @@ class Plan:
         return self.frame.drop(ROW, BAD)
 
 
-#: A mapping's derivation: from the input's columns (in order) to the text of
-#: each field it derives, as a cell of a contract-header CSV would say it.
-Derive = Callable[[Sequence[pl.Expr]], Mapping[str, pl.Expr]]
+#: A mapping's derivation: from the input's columns (in order) to steps of
+#: columns, applied one after the other; the last step holds the text of each
+#: field it derives, as a cell of a contract-header CSV would say it, and the
+#: steps before it helper columns (named `__...`) that the later steps read, so
+#: that a value used several times is computed once.
+Derive = Callable[[Sequence[pl.Expr]], Sequence[Mapping[str, pl.Expr]]]
 
 
 def _scan(source: str | bytes | pl.DataFrame, layout: Layout, skip: int) -> pl.LazyFrame:
@@ -732,7 +739,10 @@ def plan(
 
     derived: dict[str, pl.Expr] = {}
     if derive is not None:
-        derived = dict(derive([pl.col(raw_name(i)) for i in range(width)]))
+        steps = list(derive([pl.col(raw_name(i)) for i in range(width)]))
+        for helpers in steps[:-1]:
+            frame = frame.with_columns(*[expr.alias(name) for name, expr in helpers.items()])
+        derived = dict(steps[-1]) if steps else {}
         frame = frame.with_columns(
             *[expr.cast(pl.String).alias(derived_name(name)) for name, expr in derived.items()]
         )

@@ -104,8 +104,8 @@ def rule_text(rule: Rule, t: object) -> str:
         return str(gettext(m.RULE_TEXTS[rule.kind]))
     if rule.map:
         unknown = gettext(m.UNKNOWN_WORD)
-        pairs = ", ".join(f"{k} → {v or unknown}" for k, v in list(rule.map.items())[:6])
-        if len(rule.map) > 6:
+        pairs = ", ".join(f"{k} → {v or unknown}" for k, v in list(rule.map.items())[:4])
+        if len(rule.map) > 4:
             pairs += ", …"
         key = "map_other" if rule.other == "unknown" else "map"
         return str(gettext(m.RULE_TEXTS[key]).format(pairs=pairs))
@@ -161,7 +161,7 @@ def prepare(
         found = detect(header)
         if found is not None:
             mapping = bind(header, found, "detected", shown, extra=extra, overrides=chosen)
-        elif extra or chosen or mapped_only or not _names_fields(header):
+        elif extra or chosen or not _names_fields(header):
             mapping = bind(header, contract_preset(), "map", shown, extra=extra, overrides=chosen)
     if mapping is not None and not mapping.fields and not mapped_only:
         raise _unknown_header(header, shown)

@@ -73,34 +73,76 @@ class Mapping:
                     names.append(b.rule.field)
         return found
 
-    def derive(self, columns: Sequence[pl.Expr]) -> dict[str, pl.Expr]:
-        """The text of each field, from the input's columns (for the engine)."""
+    def derive(self, columns: Sequence[pl.Expr]) -> list[dict[str, pl.Expr]]:
+        """The text of each field, from the input's columns (for the engine), in
+        three steps: each column read as a word (once), each value map's lookup
+        (once), then the fields."""
         import polars as pl
 
+        used = sorted({p for b in self.bound for p in b.positions})
+        words = {f"__crm_w{p}": _word(columns[p]) for p in used}
+        lookups: dict[str, pl.Expr] = {}
         by_field: dict[str, list[pl.Expr]] = {}
-        for b in self.bound:
-            by_field.setdefault(b.rule.field, []).append(
-                _expr(b.rule, [columns[p] for p in b.positions])
-            )
-        return {
+        for n, b in enumerate(self.bound):
+            cells = [columns[p] for p in b.positions]
+            said = [pl.col(f"__crm_w{p}") for p in b.positions]
+            hit: pl.Expr | None = None
+            if b.rule.kind == "value":
+                lookup = _lookup(b.rule, said[0])
+                if lookup is not None:
+                    lookups[f"__crm_h{n}"] = lookup
+                    hit = pl.col(f"__crm_h{n}")
+            by_field.setdefault(b.rule.field, []).append(_expr(b.rule, cells, said, hit))
+        fields = {
             name: exprs[0] if len(exprs) == 1 else pl.coalesce(exprs)
             for name, exprs in by_field.items()
         }
+        return [words, lookups, fields]
 
 
 def _word(cell: pl.Expr) -> pl.Expr:
     return cell.str.strip_chars().str.to_lowercase()
 
 
-def _expr(rule: Rule, cells: list[pl.Expr]) -> pl.Expr:
+#: What a value map's "" (unknown) is looked up as.
+_UNKNOWN: Final = "\x00unknown"
+
+
+def _table(rule: Rule) -> dict[str, str]:
+    """A value rule's lookup: the map's keys (lowercased as written, and without
+    accents), then yes/no words for a boolean field; "" is unknown."""
+    spec = FIELD_BY_NAME[rule.field]
+    table: dict[str, str] = {"": _UNKNOWN}
+    for key, value in rule.map.items():
+        for form in (key.strip().lower(), normal(key)):
+            table.setdefault(form, value or _UNKNOWN)
+    if spec.kind == "bool":
+        for word_true in TRUE_CELLS:
+            table.setdefault(word_true, "true")
+        for word_false in FALSE_CELLS:
+            table.setdefault(word_false, "false")
+    return table
+
+
+def _lookup(rule: Rule, word: pl.Expr) -> pl.Expr | None:
+    """One hash lookup per cell (a chain of is_in tests costs a pass per value)."""
+    import polars as pl
+
+    table = _table(rule)
+    if len(table) == 1:
+        return None
+    return word.replace_strict(table, default=None, return_dtype=pl.String)
+
+
+def _expr(rule: Rule, cells: list[pl.Expr], words: list[pl.Expr], hit: pl.Expr | None) -> pl.Expr:
+    """A rule's text for its field, from the cells, their words and the lookup."""
     import polars as pl
 
     none = pl.lit(None, dtype=pl.String)
     if rule.kind == "present":
-        filled = pl.any_horizontal([_word(c).fill_null("") != "" for c in cells])
+        filled = pl.any_horizontal([w.fill_null("") != "" for w in words])
         return pl.when(filled).then(pl.lit("true")).otherwise(none)
     if rule.kind == "sum":
-        words = [_whole(_word(c)) for c in cells]
         numbers = [w.cast(pl.Int64, strict=False) for w in words]
         bad = [
             pl.when((w.fill_null("") != "") & n.is_null()).then(c)
@@ -110,28 +152,11 @@ def _expr(rule: Rule, cells: list[pl.Expr]) -> pl.Expr:
         total = pl.sum_horizontal([n.fill_null(0) for n in numbers]).cast(pl.String)
         return pl.coalesce([*bad, pl.when(known).then(total).otherwise(none)])
     [cell] = cells
-    word = _word(cell)
-    spec = FIELD_BY_NAME[rule.field]
-    pairs: list[tuple[pl.Expr, pl.Expr]] = [(word.fill_null("") == "", none)]
-    groups: dict[str, set[str]] = {}
-    for key, value in rule.map.items():
-        groups.setdefault(value, set()).update({key.strip().lower(), normal(key)})
-    for value, keys in groups.items():
-        pairs.append((word.is_in(sorted(keys)), pl.lit(value) if value else none))
-    if spec.kind == "bool":
-        pairs.append((word.is_in(list(TRUE_CELLS)), pl.lit("true")))
-        pairs.append((word.is_in(list(FALSE_CELLS)), pl.lit("false")))
-    if spec.kind == "count":
-        cell = _whole(word)
-    expr = none if rule.other == "unknown" else cell
-    for condition, then in reversed(pairs):
-        expr = pl.when(condition).then(then).otherwise(expr)
-    return expr
-
-
-def _whole(word: pl.Expr) -> pl.Expr:
-    """ "12.0" (a number a spreadsheet wrote) as "12"."""
-    return word.str.replace(r"^([0-9]+)[.,]0+$", "${1}")
+    otherwise = none if rule.other == "unknown" else cell
+    if hit is None:
+        return otherwise
+    known = pl.when(hit != _UNKNOWN).then(hit)
+    return pl.when(hit.is_not_null()).then(known).otherwise(otherwise)
 
 
 def bind(

@@ -18,7 +18,7 @@ from classifier import label
 from classifier._batch import classify_prepared
 from classifier._cli import main
 from classifier._csvio import neutralize_text
-from crm import CrmFileError, prepare, presets
+from crm import CrmFileError, Import, prepare, presets
 
 sys.path.insert(0, str(ROOT / "tools"))
 import crm_examples as examples
@@ -145,54 +145,49 @@ def test_encodings_and_delimiters_are_read_and_said(
     assert imported.summary("it")[0].startswith("Letto export.csv: ")
 
 
+def derived(imported: Import, rows: list[list[str]], field: str) -> list[str | None]:
+    """What the mapping derives for `field` from these rows (cells in header order)."""
+    import polars as pl
+
+    assert imported.mapping is not None
+    frame = pl.DataFrame(
+        {f"c{i}": list(column) for i, column in enumerate(zip(*rows, strict=True))},
+        schema={f"c{i}": pl.String for i in range(len(rows[0]))},
+    )
+    steps = imported.mapping.derive([pl.col(c) for c in frame.columns])
+    lazy = frame.lazy()
+    for helpers in steps[:-1]:
+        lazy = lazy.with_columns(*[e.alias(n) for n, e in helpers.items()])
+    return lazy.select(steps[-1][field].alias(field)).collect().to_series().to_list()
+
+
 def test_values_in_every_language_and_empty_is_unknown() -> None:
     header = "Record ID,Lifecycle Stage,Email,In target,Budget confirmed,Decision maker\n"
     cells = {
         "true": ["yes", "Sì", "sí", "OUI", "sim", "x", "TRUE", "1", "vrai", "verdadeiro"],
         "false": ["no", "non", "não", "nao", "FALSE", "0", "faux", "falso"],
     }
-    lines = [
-        f"{n},lead,a{n}@example.com,{word},,\n"
+    rows = [
+        [str(n), "lead", f"a{n}@example.com", word, "", ""]
         for n, word in enumerate(cells["true"] + cells["false"] + [""])
     ]
-    imported = prepare((header + "".join(lines)).encode(), name="x.csv")
-    derived = imported.mapping.derive  # type: ignore[union-attr]
-    import polars as pl
-
-    frame = pl.DataFrame({"c": [line.split(",")[3] for line in lines]})
-    columns = [pl.lit(None, dtype=pl.String)] * 6
-    columns[3] = pl.col("c")
-    read = frame.select(derived(columns)["in_target"]).to_series().to_list()
+    data = header + "".join(",".join(row) + "\n" for row in rows)
+    imported = prepare(data.encode(), name="x.csv")
+    read = derived(imported, rows, "in_target")
     assert read == ["true"] * 10 + ["false"] * 8 + [None]
+    # And through the engine: an empty cell is unknown, never false.
+    result = classify_prepared(imported.prepared)
+    assert result.frame.get_column("out_of_target").to_list() == [False] * 10 + [True] * 8 + [False]
 
 
 def test_brevo_writes_yes_as_1_and_no_as_2_for_double_opt_in() -> None:
     header = "CONTACT ID;EMAIL;DOUBLE_OPT-IN;EMAIL_BLACKLISTED\n"
-    data = (header + "1;a@x.com;1;0\n2;b@x.com;2;0\n3;c@x.com;1;1\n").encode()
+    rows = [["1", "a@x.com", "1", "0"], ["2", "b@x.com", "2", "0"], ["3", "c@x.com", "1", "1"]]
+    data = (header + "".join(";".join(row) + "\n" for row in rows)).encode()
     imported = prepare(data, name="brevo.csv")
     assert imported.crm == "Brevo"
-    result = classify_prepared(imported.prepared, model="funnel")
-    import polars as pl
-
-    consent = imported.mapping.derive(  # type: ignore[union-attr]
-        [pl.col(f"c{i}") for i in range(4)]
-    )["consent"]
-    frame = pl.DataFrame(
-        {
-            f"c{i}": col
-            for i, col in enumerate(
-                zip(
-                    *[
-                        ["1", "a@x.com", "1", "0"],
-                        ["2", "b@x.com", "2", "0"],
-                        ["3", "c@x.com", "1", "1"],
-                    ],
-                    strict=True,
-                )
-            )
-        }
-    )
-    assert frame.select(consent).to_series().to_list() == ["double", None, "withdrawn"]
+    assert derived(imported, rows, "consent") == ["double", None, "withdrawn"]
+    result = classify_prepared(imported.prepared)
     assert result.frame.get_column("next_action").to_list()[2] == "respect_opt_out"
 
 
