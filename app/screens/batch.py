@@ -254,10 +254,9 @@ def sample_buttons(lang: str) -> None:
 
     _ = gettext(lang)
     st.markdown(_(SAMPLES))
-    files = sample_files()
-    columns = st.columns(4)
-    for n, (preset_id, path) in enumerate(files.items()):
-        with columns[n % 4]:
+    # One wrapping row: the buttons keep their order on a phone too.
+    with st.container(horizontal=True, gap="small"):
+        for preset_id, path in sample_files().items():
             name = presets()[preset_id].name
             if st.button(_(SAMPLE_BUTTON).format(crm=name), key=f"sample_{preset_id}"):
                 st.session_state[SAMPLE_KEY] = path.name
