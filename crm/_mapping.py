@@ -125,13 +125,21 @@ def _table(rule: Rule) -> dict[str, str]:
 
 
 def _lookup(rule: Rule, word: pl.Expr) -> pl.Expr | None:
-    """One hash lookup per cell (a chain of is_in tests costs a pass per value)."""
+    """The value map applied to a column's words: one `is_in` test per value
+    it gives, on the words computed once (`replace_strict` would be a single
+    lookup, but it holds the whole column in memory in the streaming engine)."""
     import polars as pl
 
     table = _table(rule)
     if len(table) == 1:
         return None
-    return word.replace_strict(table, default=None, return_dtype=pl.String)
+    groups: dict[str, list[str]] = {}
+    for key, value in table.items():
+        groups.setdefault(value, []).append(key)
+    expr = pl.lit(None, dtype=pl.String)
+    for value, keys in groups.items():
+        expr = pl.when(word.is_in(sorted(keys))).then(pl.lit(value)).otherwise(expr)
+    return expr
 
 
 def _expr(rule: Rule, cells: list[pl.Expr], words: list[pl.Expr], hit: pl.Expr | None) -> pl.Expr:
