@@ -3,7 +3,7 @@
 every stage of the funnel present, each in the encoding, delimiter or format
 that CRM (or a spreadsheet save of it) typically gives.
 
-    python tools/crm_examples.py          # rewrite examples/crm/
+    python tools/crm_examples.py          # rewrite examples/crm/ and docs/assets/examples/crm/
     python tools/crm_examples.py --check  # exit 1 if a file differs
 
 Reproducible: a fixed seed, no dates from the clock. The contacts are
@@ -24,6 +24,8 @@ from xml.sax.saxutils import escape
 
 ROOT = Path(__file__).resolve().parent.parent
 FOLDER = ROOT / "examples" / "crm"
+#: The site's copy, linked from the trainers page.
+SITE_FOLDER = ROOT / "docs" / "assets" / "examples" / "crm"
 ROWS = 120
 STAGES = ("stranger", "visitor", "lead", "prospect", "customer")
 
@@ -469,15 +471,16 @@ def expected_stages(sample: Sample) -> list[str]:
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     stale = []
-    FOLDER.mkdir(parents=True, exist_ok=True)
-    for sample in SAMPLES:
-        path = FOLDER / sample.file
-        data = render(sample)
-        if check:
-            if not path.exists() or path.read_bytes() != data:
-                stale.append(sample.file)
-        else:
-            path.write_bytes(data)
+    for folder in (FOLDER, SITE_FOLDER):
+        folder.mkdir(parents=True, exist_ok=True)
+        for sample in SAMPLES:
+            path = folder / sample.file
+            data = render(sample)
+            if check:
+                if not path.exists() or path.read_bytes() != data:
+                    stale.append(str(path.relative_to(ROOT)))
+            else:
+                path.write_bytes(data)
     if stale:
         print("stale:", ", ".join(stale), "- run python tools/crm_examples.py")
         return 1
