@@ -17,7 +17,7 @@ from classifier._fields import RULE_FIELDS
 from . import _messages as m
 from ._mapping import Mapping, bind
 from ._messages import CrmFileError
-from ._presets import Preset, Rule, closest, contract_preset, detect, normal, preset
+from ._presets import Preset, Rule, closest, contract_preset, detect, preset
 from ._read import Table, read_bytes, read_path
 
 #: Columns listed in an error about an unknown header.
@@ -211,10 +211,6 @@ def _layout(table: Table, mapping: Mapping | None, path: str | None) -> Layout:
             "too_many_columns", path, count=str(len(table.header)), limit=str(MAX_COLUMNS)
         )
     return base.with_output()
-
-
-def normalize_column(name: str) -> str:
-    return normal(name)
 
 
 __all__ = ["Import", "Preset", "excel_delimiter", "prepare"]

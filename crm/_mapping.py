@@ -63,16 +63,6 @@ class Mapping:
         used = {p for b in self.bound for p in b.positions}
         return used | ({self.record_id} if self.record_id is not None else set())
 
-    def column_fields(self) -> dict[int, list[str]]:
-        """Every column read, with the fields it feeds (in rule order)."""
-        found: dict[int, list[str]] = {}
-        for b in self.bound:
-            for p in b.positions:
-                names = found.setdefault(p, [])
-                if b.rule.field not in names:
-                    names.append(b.rule.field)
-        return found
-
     def derive(self, columns: Sequence[pl.Expr]) -> list[dict[str, pl.Expr]]:
         """The text of each field, from the input's columns (for the engine), in
         three steps: each column read as a word (once), each value map's lookup

@@ -372,3 +372,20 @@ def test_an_unknown_header_lists_the_columns_and_the_closest_presets() -> None:
     assert "“Person - Nome”, “Person - E-mail”, “Stato marketing”" in message
     assert "Pipedrive (--preset pipedrive)" in message
     assert "Pipedrive (--preset pipedrive)" in caught.value.message("pt")
+
+
+def test_an_xlsx_report_with_a_totals_row_is_refused(tmp_path: Path) -> None:
+    rows = [HEADER, *BODY, ["Total", "3", "", "", "", ""]]
+    path = tmp_path / "report.xlsx"
+    path.write_bytes(examples.xlsx_bytes(rows))
+    with pytest.raises(CrmFileError) as caught:
+        prepare(str(path))
+    assert caught.value.code == "footer" and "“Total 3”" in caught.value.message("en")
+    assert "piè di pagina" in caught.value.message("it")
+
+
+def test_a_contact_whose_first_cell_says_total_is_not_a_footer() -> None:
+    # "Totale Srl" is a company: the row has as many cells as a contact.
+    data = b"Company Name,Record ID,Email,Lifecycle Stage\nTotale Srl,1,a@x.it,lead\n"
+    imported = prepare(data, name="ok.csv")
+    assert classify_prepared(imported.prepared).frame.get_column("stage").to_list() == ["lead"]
