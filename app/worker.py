@@ -270,8 +270,7 @@ def _child(model: str, lang: str, name: str, max_rows: int, mode: str = "classif
 
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BYTES, MEMORY_BYTES))
     os.nice(10)
-    from classifier import FIELDS, BatchFileError, parse_rulebook
-    from classifier._batch import classify_prepared
+    from classifier import FIELDS, BatchFileError, classify_prepared, parse_rulebook
     from crm import prepare
 
     team = os.environ.get(RULES_ENV)

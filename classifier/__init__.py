@@ -7,8 +7,8 @@ prospect or customer, and why?
 """
 
 from ._api import classify, describe_field, describe_model, label, languages, models
-from ._batch import BatchResult, classify_csv
-from ._csvio import BatchFileError
+from ._batch import BatchResult, classify_csv, classify_prepared, classify_prepared_file
+from ._csvio import BatchFileError, Prepared
 from ._engine import Evaluation, UnknownModelError, evaluate
 from ._fields import FIELDS, NEXT_ACTIONS, PHASES, STAGES, Field
 from ._i18n import UnsupportedLanguageError, load_translations
@@ -37,6 +37,7 @@ __all__ = [
     "Field",
     "Missing",
     "NextAction",
+    "Prepared",
     "Problem",
     "Profile",
     "ProfileError",
@@ -51,6 +52,8 @@ __all__ = [
     "Verdict",
     "classify",
     "classify_csv",
+    "classify_prepared",
+    "classify_prepared_file",
     "default_rulebook",
     "describe_field",
     "describe_model",

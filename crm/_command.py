@@ -10,8 +10,8 @@ from typing import IO
 
 from babel.support import NullTranslations
 
-from classifier import Rulebook, load_translations
-from classifier._batch import classify_prepared_file, summary_text
+from classifier import Rulebook, classify_prepared_file, load_translations
+from classifier._batch import summary_text
 
 from . import _messages as m
 from ._import import prepare

@@ -14,8 +14,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT
 
-from classifier import label
-from classifier._batch import classify_prepared
+from classifier import classify_prepared, label
 from classifier._cli import main
 from classifier._csvio import neutralize_text
 from crm import CrmFileError, Import, prepare, presets
