@@ -25,7 +25,12 @@ from typing import Any
 from urllib.parse import urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
-SOURCES = ("docs", "overrides", "mkdocs.yml")
+SOURCES = (
+    "docs",
+    "overrides",
+    "mkdocs.yml",
+    "course",
+)  # the course data is rendered into the lessons
 
 
 def site_dir() -> Path:

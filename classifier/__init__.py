@@ -6,6 +6,7 @@ prospect or customer, and why?
     'lead'
 """
 
+<<<<<<< HEAD
 from ._api import (
     classify,
     describe_field,
@@ -17,6 +18,11 @@ from ._api import (
 )
 from ._batch import BatchResult, classify_csv
 from ._csvio import BatchFileError
+=======
+from ._api import classify, describe_field, describe_model, label, languages, models
+from ._batch import BatchResult, classify_csv, classify_prepared, classify_prepared_file
+from ._csvio import BatchFileError, Prepared
+>>>>>>> crm
 from ._engine import Evaluation, UnknownModelError, evaluate
 from ._fields import FIELDS, NEXT_ACTIONS, PHASES, STAGES, Field
 from ._i18n import UnsupportedLanguageError, load_translations
@@ -45,6 +51,7 @@ __all__ = [
     "Field",
     "Missing",
     "NextAction",
+    "Prepared",
     "Problem",
     "Profile",
     "ProfileError",
@@ -59,6 +66,8 @@ __all__ = [
     "Verdict",
     "classify",
     "classify_csv",
+    "classify_prepared",
+    "classify_prepared_file",
     "default_rulebook",
     "describe_field",
     "describe_model",

@@ -85,6 +85,7 @@ from ._csvio import (
     WARNING_MESSAGES,
     BatchFileError,
     Layout,
+    Prepared,
     leading_blank_lines,
     sniff,
 )
@@ -143,6 +144,7 @@ class BatchResult:
     model: str = "funnel"
     lang: str = "en"
     warnings: tuple[str, ...] = ()
+    verdict_columns: tuple[str, ...] = VERDICT_COLUMNS
 
     @property
     def classified(self) -> int:
@@ -151,7 +153,7 @@ class BatchResult:
     @property
     def input_columns(self) -> list[str]:
         """The input's own columns, the ones before the verdict."""
-        return self.frame.columns[: self.frame.width - len(VERDICT_COLUMNS)]
+        return self.frame.columns[: self.frame.width - len(self.verdict_columns)]
 
 
 @dataclass(slots=True)
@@ -210,13 +212,22 @@ def _check(model: str, lang: str, rules: Rulebook | None) -> Rulebook:
     return book
 
 
-def _plan(
-    source: str | bytes, head: bytes, path: str | None, rules: Rulebook, model: str, lang: str
-) -> Plan:
+def _prepare(source: str | bytes, head: bytes, path: str | None) -> Prepared:
+    return Prepared(source, sniff(head, path), 1 + leading_blank_lines(head))
+
+
+def _plan(prepared: Prepared, rules: Rulebook, model: str, lang: str) -> Plan:
     from ._columnar import plan
 
-    layout = sniff(head, path)
-    return plan(source, layout, 1 + leading_blank_lines(head), rules, model, lang)
+    return plan(
+        prepared.source,
+        prepared.layout,
+        prepared.skip,
+        rules,
+        model,
+        lang,
+        derive=prepared.derive,
+    )
 
 
 @contextlib.contextmanager
@@ -254,7 +265,7 @@ def _neutralized(frame: pl.LazyFrame) -> pl.LazyFrame:
 
 
 def _header(layout: Layout) -> bytes:
-    return (b"\xef\xbb\xbf" if layout.bom else b"") + layout.header_line.encode("utf-8")
+    return (b"\xef\xbb\xbf" if layout.out_bom else b"") + layout.header_line.encode("utf-8")
 
 
 def classify_csv(
@@ -282,15 +293,54 @@ def classify_csv(
     """
     book = _check(model, lang, rules)
     _polars()
+    data = bytes(data)
+    prepared = _prepare(data, data[:HEAD_BYTES], name)
+    if b"\x00" in data:  # the head is checked by _prepare; a NUL is not text anywhere
+        raise BatchFileError("not_utf8", name)
+    return classify_prepared(
+        prepared,
+        model=model,
+        lang=lang,
+        rules=book,
+        progress=progress,
+        name=name,
+        max_rows=max_rows,
+        expected=max(1, data.count(b"\n")),
+    )
+
+
+def classify_prepared(
+    prepared: Prepared,
+    *,
+    model: str = "funnel",
+    lang: str = "en",
+    rules: Rulebook | None = None,
+    progress: Callable[[float], None] | None = None,
+    name: str | None = None,
+    max_rows: int | None = None,
+    expected: int | None = None,
+) -> BatchResult:
+    """`classify_csv` for a table already read (by `crm`, say): in memory, in batches.
+
+    `expected` is the number of rows expected, for `progress`.
+    """
+    book = _check(model, lang, rules)
+    _polars()
     import polars as pl
 
     from ._columnar import BAD, ROW
 
-    data = bytes(data)
-    plan = _plan(data, data[:HEAD_BYTES], name, book, model, lang)
-    if b"\x00" in data:  # the head is checked by _plan; a NUL is not text anywhere
-        raise BatchFileError("not_utf8", name)
-    expected = max(1, data.count(b"\n"))
+    plan = _plan(prepared, book, model, lang)
+    if expected is None:
+        source = prepared.source
+        expected = (
+            source.count(b"\n")
+            if isinstance(source, bytes)
+            else source.height
+            if isinstance(source, pl.DataFrame)
+            else 1
+        )
+    expected = max(1, expected)
     summary = BatchSummary(model, notes=plan.layout.warnings)
     frames: list[pl.DataFrame] = []
     rejected: list[tuple[int, str]] = []
@@ -308,16 +358,17 @@ def classify_csv(
         frame = pl.concat(frames, how="vertical", rechunk=True)
     else:
         frame = plan.output.head(0).collect()
+    layout = plan.layout
     body = (
         _neutralized(frame.lazy())
         .collect()
-        .write_csv(include_header=False, separator=plan.layout.delimiter, line_terminator="\n")
+        .write_csv(include_header=False, separator=layout.out_delimiter, line_terminator="\n")
     )
     if progress is not None:
         progress(1.0)
     return BatchResult(
         frame=frame,
-        csv=_header(plan.layout) + body.encode("utf-8"),
+        csv=_header(layout) + body.encode("utf-8"),
         total=summary.total,
         rejected=tuple(rejected),
         stage_counts=summary.stage_counts,
@@ -325,6 +376,7 @@ def classify_csv(
         model=model,
         lang=lang,
         warnings=summary.warnings(lang),
+        verdict_columns=layout.verdict_columns,
     )
 
 
@@ -345,10 +397,6 @@ def classify_csv_file(
     """
     book = _check(model, lang, rules)
     _polars()
-    import polars as pl
-
-    from ._columnar import BAD, ROW
-
     try:
         with open(source, "rb") as handle:
             head = handle.read(HEAD_BYTES)
@@ -356,8 +404,29 @@ def classify_csv_file(
         raise BatchFileError(
             "unreadable", source, reason=error.strerror or type(error).__name__
         ) from None
-    plan = _plan(source, head, source, book, model, lang)
+    prepared = _prepare(source, head, source)
     _refuse_nul(source)
+    return classify_prepared_file(prepared, target, model=model, lang=lang, rules=book, name=source)
+
+
+def classify_prepared_file(
+    prepared: Prepared,
+    target: str,
+    *,
+    model: str = "funnel",
+    lang: str = "en",
+    rules: Rulebook | None = None,
+    name: str | None = None,
+) -> BatchSummary:
+    """`classify_csv_file` for a table already read: streamed into `target`,
+    written whole or not at all."""
+    book = _check(model, lang, rules)
+    _polars()
+    import polars as pl
+
+    from ._columnar import BAD, ROW
+
+    plan = _plan(prepared, book, model, lang)
     summary = BatchSummary(model, notes=plan.layout.warnings)
     folder = Path(target).resolve().parent
     try:
@@ -376,7 +445,7 @@ def classify_csv_file(
             sink = _neutralized(plan.output).sink_csv(
                 out,
                 include_header=False,
-                separator=plan.layout.delimiter,
+                separator=plan.layout.out_delimiter,
                 line_terminator="\n",
                 lazy=True,
             )
@@ -387,7 +456,7 @@ def classify_csv_file(
                 bad.sum().alias("rejected"),
                 pl.col(ROW).filter(bad).head(SHOWN_REJECTED).implode().alias("rows"),
             )
-            with _reading(source):
+            with _reading(name):
                 _, by_stage, totals = pl.collect_all([sink, counts, rejected])
         os.chmod(out.name, _mode(target))
         os.replace(out.name, target)
@@ -453,7 +522,16 @@ def summary_text(summary: BatchSummary, target: str, lang: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-__all__ = ["BatchFileError", "BatchResult", "classify_csv"]
+__all__ = [
+    "BatchFileError",
+    "BatchResult",
+    "BatchSummary",
+    "classify_csv",
+    "classify_csv_file",
+    "classify_prepared",
+    "classify_prepared_file",
+    "summary_text",
+]
 
 
 def _refuse_nul(source: str) -> None:

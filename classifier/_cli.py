@@ -20,7 +20,7 @@ from babel import Locale, UnknownLocaleError, negotiate_locale
 from babel.support import NullTranslations
 
 from ._api import classify, describe_field, describe_model, label, languages
-from ._batch import BatchFileError, classify_csv_file, summary_text
+from ._batch import BatchFileError
 from ._fields import DISPLAY_FIELDS, FIELDS
 from ._i18n import LANGUAGES, N_, load_translations
 from ._profile import Problem, ProfileError, json_int, parse_profile
@@ -106,14 +106,15 @@ SCENARIOS_LANG_HELP = N_("print only this language: %(choices)s (default: all)")
 LEVEL_HELP = N_("print only this level: 1 easy, 2 medium, 3 hard (default: all)")
 BATCH_HELP = N_("classify a CSV export of contacts into a CSV with a verdict on every row")
 BATCH_DESCRIPTION = N_(
-    "Read a CSV file (UTF-8, comma or semicolon separated) whose header names the profile "
-    "fields, and write every row, in order, with the columns stage, phase, temperature, "
-    "out_of_target, score, next_action, missing and error added; other columns are copied "
-    "unchanged. A summary goes to standard error. Exit status: 0 when every row was "
-    "classified, 1 when any row was rejected (its error column says why), 2 when the file "
-    "cannot be used."
+    "Read a CRM's export (CSV in UTF-8, UTF-16 or Windows-1252, separated by commas, "
+    "semicolons, tabs or bars; or an .xlsx workbook), whose header names the profile fields "
+    "or is that of a CRM the presets know, and write every row, in order, with the columns "
+    "stage, phase, temperature, out_of_target, score, next_action, missing and error added "
+    "(and the CRM's record id first among them); other columns are copied unchanged. A "
+    "summary goes to standard error. Exit status: 0 when every row was classified, 1 when any "
+    "row was rejected (its error column says why), 2 when the file cannot be used."
 )
-BATCH_IN_HELP = N_("the CSV file to classify")
+BATCH_IN_HELP = N_("the export to classify (.csv, .txt or .xlsx)")
 BATCH_OUT_HELP = N_("the CSV file to write (replaced if it exists)")
 BATCH_LANG_HELP = N_(
     "language of the missing and error columns and of the summary (default: the columns in en, "
@@ -233,10 +234,11 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     batch_parser.add_argument("input", metavar="IN.csv", help=_(BATCH_IN_HELP))
-    batch_parser.add_argument(
-        "-o", "--output", required=True, metavar="OUT.csv", help=_(BATCH_OUT_HELP)
-    )
+    batch_parser.add_argument("-o", "--output", metavar="OUT.csv", help=_(BATCH_OUT_HELP))
     _common_options(batch_parser, t, rules_models, lang_help=BATCH_LANG_HELP, lang_default=None)
+    from crm import add_batch_options  # CRM formats and presets live beside the engine
+
+    add_batch_options(batch_parser, t)
 
     models_parser = sub.add_parser(
         "models", help=_(MODELS_CMD_HELP), description=_(MODELS_CMD_HELP)
@@ -522,18 +524,16 @@ def run_batch(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
         args.lang = "en"
     lang, rules = _check_options(args, t, ui)
     said = ui if told is None else lang
+    from crm import run_batch as run_export
+
     try:
-        summary = classify_csv_file(
-            args.input, args.output, model=args.model, lang=lang, rules=rules
-        )
+        return run_export(args, lang=lang, said=said, rules=rules)
     except BatchFileError as error:
         if "reason" in error.params:
             error.params["reason"] = os_reason(error.params["reason"], load_translations(said))
         raise UsageError(error.message(said)) from None
-    for warning in summary.warnings(said):
-        sys.stderr.write(f"funnel-coach: {warning}\n")
-    sys.stderr.write(summary_text(summary, args.output, said))
-    return 1 if summary.rejected else 0
+    except ValueError as error:  # a missing -o
+        raise UsageError(str(error)) from None
 
 
 def run_scenarios(args: argparse.Namespace, t: NullTranslations, stdout: IO[str]) -> int:

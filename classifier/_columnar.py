@@ -18,7 +18,7 @@ This module imports polars: import it only from inside functions.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import reduce
 from itertools import product
@@ -26,8 +26,15 @@ from typing import Final
 
 import polars as pl
 
-from ._csvio import FORMULA_PATTERN, PLAIN_NUMBER, RESERVED, VERDICT_COLUMNS, Layout
-from ._fields import FIELD_BY_NAME, RULE_FIELDS, Field
+from ._csvio import (
+    FORMULA_PATTERN,
+    LABEL_COLUMNS,
+    PLAIN_NUMBER,
+    RECORD_ID,
+    RESERVED,
+    Layout,
+)
+from ._fields import FIELD_BY_NAME, NEXT_ACTIONS, RULE_FIELDS, STAGES, Field
 from ._i18n import N_, load_translations
 from ._messages import CRITERION_LABELS
 from ._profile import BOOL_WORDS, FALSE_WORDS, MAX_COUNT_CHARS, TRUE_WORDS, Problem
@@ -91,12 +98,12 @@ def extra_name(position: int) -> str:
 #   __bad: is the row rejected, and `error`: why, worded as `_profile` words it.
 
 
-def word_name(position: int) -> str:
-    return f"__w{position}"
+def word_name(key: int | str) -> str:
+    return f"__w{key}"
 
 
-def bad_name(position: int) -> str:
-    return f"__b{position}"
+def bad_name(key: int | str) -> str:
+    return f"__b{key}"
 
 
 def value_name(field: str) -> str:
@@ -130,24 +137,36 @@ def _value(spec: Field, word: pl.Expr) -> pl.Expr:
     return pl.when(word.is_in(list(spec.values))).then(word).otherwise(None)
 
 
-def _fields(layout: Layout) -> list[tuple[int, Field]]:
-    return [(i, FIELD_BY_NAME[name]) for i, name in enumerate(layout.fields) if name is not None]
+def derived_name(field: str) -> str:
+    """The column holding a field's text as a mapping derived it from the CRM's columns."""
+    return f"__d_{field}"
 
 
-def read_steps(layout: Layout) -> list[list[pl.Expr]]:
+def _fields(layout: Layout, derived: Sequence[str] = ()) -> list[tuple[str, str, Field]]:
+    """(key, column read, field) for every field the file states: the columns
+    named after a field, then the fields a mapping derives (`derived`)."""
+    found = [
+        (str(i), raw_name(i), FIELD_BY_NAME[name])
+        for i, name in enumerate(layout.fields)
+        if name is not None
+    ]
+    return found + [(f"d_{name}", derived_name(name), FIELD_BY_NAME[name]) for name in derived]
+
+
+def read_steps(layout: Layout, derived: Sequence[str] = ()) -> list[list[pl.Expr]]:
     """Words, then typed values and bad-cell flags, for the contract's columns."""
-    fields = _fields(layout)
+    fields = _fields(layout, derived)
     words = [
-        _word(spec, pl.col(raw_name(i))).alias(word_name(i))
-        for i, spec in fields
+        _word(spec, pl.col(raw)).alias(word_name(i))
+        for i, raw, spec in fields
         if spec.kind != "text"
     ]
     values: list[pl.Expr] = []
     bad: list[pl.Expr] = []
-    for i, spec in fields:
+    for i, raw, spec in fields:
         if spec.kind == "text":
             limit = spec.max_length
-            too_long = pl.col(raw_name(i)).str.len_chars() > limit if limit else pl.lit(False)
+            too_long = pl.col(raw).str.len_chars() > limit if limit else pl.lit(False)
             bad.append(_true(too_long).alias(bad_name(i)))
             continue
         values.append(_value(spec, pl.col(word_name(i))).alias(value_name(spec.name)))
@@ -156,7 +175,7 @@ def read_steps(layout: Layout) -> list[list[pl.Expr]]:
                 bad_name(i)
             )
         )
-    present = {spec.name for _, spec in fields}
+    present = {spec.name for _, _, spec in fields}
     values += [
         pl.lit(None, dtype=_TYPES[FIELD_BY_NAME[name].kind]).alias(value_name(name))
         for name in RULE_FIELDS
@@ -202,11 +221,11 @@ def _fill(message: str, value: pl.Expr) -> pl.Expr:
     return pl.concat_str(parts)
 
 
-def _cell_problem(spec: Field, i: int, lang: str) -> pl.Expr:
+def _cell_problem(spec: Field, i: str, column: str, lang: str) -> pl.Expr:
     """The problem `parse_text_value` reports for a bad cell (null for a good one)."""
     name = spec.name
     bad = pl.col(bad_name(i))
-    raw = pl.when(bad).then(pl.col(raw_name(i)))
+    raw = pl.when(bad).then(pl.col(column))
     if spec.kind == "text":
         params: dict[str, str | int] = {"field": name, "length": _SLOT, "max": spec.max_length or 0}
         return _fill(
@@ -241,15 +260,21 @@ def _count_json(word: pl.Expr) -> pl.Expr:
     return word.str.strip_prefix("+").str.strip_chars_start("0")
 
 
-def error_expr(layout: Layout, lang: str) -> pl.Expr:
+def error_expr(layout: Layout, lang: str, derived: Sequence[str] = ()) -> pl.Expr:
     """Why a row is rejected (null when it is not), in `lang`: the extra cell of a
     too-long row; else every bad cell's problem, in column order; else the
     contradictions, in `_profile.contradictions`' order."""
-    fields = _fields(layout)
-    problems = pl.concat_str(
-        [_cell_problem(spec, i, lang) for i, spec in fields], separator=" ", ignore_nulls=True
+    fields = _fields(layout, derived)
+    problems = (
+        pl.concat_str(
+            [_cell_problem(spec, i, raw, lang) for i, raw, spec in fields],
+            separator=" ",
+            ignore_nulls=True,
+        )
+        if fields
+        else pl.lit(None, dtype=pl.String)
     )
-    words = {spec.name: pl.col(word_name(i)) for i, spec in fields if spec.kind != "text"}
+    words = {spec.name: pl.col(word_name(i)) for i, _, spec in fields if spec.kind != "text"}
     shown_values = {
         "consent": pl.concat_str([pl.lit('"'), pl.col(value_name("consent")), pl.lit('"')]),
         "conversation": pl.lit("true"),
@@ -272,7 +297,7 @@ def error_expr(layout: Layout, lang: str) -> pl.Expr:
     return _first(
         [
             (extra.is_not_null(), _fill(ragged, shown_expr(extra))),
-            (_any([pl.col(bad_name(i)) for i, _ in fields]), problems),
+            (_any([pl.col(bad_name(i)) for i, _, _ in fields]), problems),
             (conflict != "", conflict),
         ],
         pl.lit(None, dtype=pl.String),
@@ -648,18 +673,32 @@ class Plan:
         return self.frame.drop(ROW, BAD)
 
 
-def plan(
-    source: str | bytes, layout: Layout, skip: int, rules: Rulebook, model: str, lang: str
-) -> Plan:
-    """The lazy query: read every cell as text, parse, classify, explain rejections.
+#: A mapping's derivation: from the input's columns (in order) to steps of
+#: columns, applied one after the other; the last step holds the text of each
+#: field it derives, as a cell of a contract-header CSV would say it, and the
+#: steps before it helper columns (named `__...`) that the later steps read, so
+#: that a value used several times is computed once.
+Derive = Callable[[Sequence[pl.Expr]], Sequence[Mapping[str, pl.Expr]]]
 
-    Rows with no cell at all (blank lines) are dropped; `skip` is the number
-    of lines up to the header.
-    """
+
+def _scan(source: str | bytes | pl.DataFrame, layout: Layout, skip: int) -> pl.LazyFrame:
+    """The input's cells as text, named `__c<i>`, and `__x<i>` for cells beyond them."""
     width = len(layout.header)
     schema = {raw_name(i): pl.String() for i in range(width)}
     schema.update({extra_name(i): pl.String() for i in range(EXTRA_CELLS)})
-    frame = pl.scan_csv(
+    if isinstance(source, pl.DataFrame):
+        # A sheet already read (every cell text): its columns in order.
+        table = source.lazy().select(
+            *[pl.col(c).cast(pl.String).alias(raw_name(i)) for i, c in enumerate(source.columns)]
+        )
+        return table.with_columns(
+            *[
+                pl.lit(None, dtype=pl.String).alias(name)
+                for name in schema
+                if name not in {raw_name(i) for i in range(source.width)}
+            ]
+        ).select(list(schema))
+    return pl.scan_csv(
         source,
         has_header=False,
         skip_rows=skip,
@@ -670,16 +709,46 @@ def plan(
         raise_if_empty=False,
         encoding="utf8",
     )
+
+
+def plan(
+    source: str | bytes | pl.DataFrame,
+    layout: Layout,
+    skip: int,
+    rules: Rulebook,
+    model: str,
+    lang: str,
+    derive: Derive | None = None,
+) -> Plan:
+    """The lazy query: read every cell as text, parse, classify, explain rejections.
+
+    Rows with no cell at all (blank lines) are dropped; `skip` is the number
+    of lines up to the header. `derive`, if given, computes fields from the
+    input's columns (a CRM preset's mapping); they are read and checked as a
+    contract-header column would be.
+    """
+    width = len(layout.header)
+    frame = _scan(source, layout, skip)
+    columns = [raw_name(i) for i in range(width)] + [extra_name(i) for i in range(EXTRA_CELLS)]
     frame = frame.with_row_index(ROW, offset=skip + 1)
     # Rows without a value are dropped. The test is a column of its own: as a
     # filter on the scan, polars pushes it into the CSV reader, where its cost
     # grows with the square of the column count (2,000 columns: 4 GB, 10 s).
-    keep = pl.any_horizontal([pl.col(c).is_not_null() for c in schema])
+    keep = pl.any_horizontal([pl.col(c).is_not_null() for c in columns])
     frame = frame.with_columns(keep.alias(KEEP)).filter(pl.col(KEEP)).drop(KEEP)
 
+    derived: dict[str, pl.Expr] = {}
+    if derive is not None:
+        steps = list(derive([pl.col(raw_name(i)) for i in range(width)]))
+        for helpers in steps[:-1]:
+            frame = frame.with_columns(*[expr.alias(name) for name, expr in helpers.items()])
+        derived = dict(steps[-1]) if steps else {}
+        frame = frame.with_columns(
+            *[expr.cast(pl.String).alias(derived_name(name)) for name, expr in derived.items()]
+        )
     extras = [pl.col(extra_name(i)) for i in range(EXTRA_CELLS)]
     extra = pl.coalesce([pl.when(x.str.strip_chars(WHITESPACE) != "").then(x) for x in extras])
-    words, values, bad_cells = read_steps(layout)
+    words, values, bad_cells = read_steps(layout, list(derived))
     frame = frame.with_columns(*words, extra.alias(EXTRA))
     frame = frame.with_columns(values)
     frame = frame.with_columns(bad_cells)
@@ -687,20 +756,45 @@ def plan(
     contradiction = _any([flag for _, _, flag in contradiction_parts(stated)])
     bad = _any([pl.col(e.meta.output_name()) for e in bad_cells]) | contradiction
     frame = frame.with_columns(
-        (bad | pl.col(EXTRA).is_not_null()).alias(BAD), error_expr(layout, lang).alias("error")
+        (bad | pl.col(EXTRA).is_not_null()).alias(BAD),
+        error_expr(layout, lang, list(derived)).alias("error"),
     )
     for step in verdict_steps(stated, rules, model, lang):
         frame = frame.with_columns(step)
-    verdict = [
-        pl.when(~pl.col(BAD)).then(pl.col(column)).otherwise(None).alias(column)
-        for column in VERDICT_COLUMNS
-        if column != "error"
-    ]
+    verdict: list[pl.Expr] = []
+    for column in layout.verdict_columns:
+        if column == RECORD_ID and layout.record_id is not None:
+            verdict.append(pl.col(raw_name(layout.record_id)).alias(RECORD_ID))
+        elif column == "error":
+            verdict.append(pl.col("error"))
+        elif column in LABEL_BY_COLUMN:
+            kind = LABEL_BY_COLUMN[column]
+            verdict.append(_labels(kind, layout.labels or lang).alias(column))
+        else:
+            verdict.append(pl.when(~pl.col(BAD)).then(pl.col(column)).otherwise(None).alias(column))
     frame = frame.select(
         pl.col(ROW),
         pl.col(BAD),
         *[pl.col(raw_name(i)).alias(name) for i, name in enumerate(layout.names)],
         *verdict,
-        pl.col("error"),
     )
     return Plan(frame, layout)
+
+
+#: The label columns, and the id column each one translates.
+LABEL_BY_COLUMN: Final = {label: column for column, label in LABEL_COLUMNS.items()}
+
+
+def _labels(kind: str, lang: str) -> pl.Expr:
+    """The id column `kind`'s value as its label in `lang` (empty for a rejected row)."""
+    from ._api import label
+
+    ids = STAGES if kind == "stage" else NEXT_ACTIONS
+    labelled = pl.lit(None, dtype=pl.String)
+    for value in ids:
+        labelled = (
+            pl.when(pl.col(kind) == value)
+            .then(pl.lit(label(kind, value, lang)))
+            .otherwise(labelled)
+        )
+    return pl.when(~pl.col(BAD)).then(labelled).otherwise(None)

@@ -13,11 +13,16 @@ import difflib
 import io
 import re
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Final
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Final
 
 from ._fields import FIELD_BY_NAME, RULE_FIELDS
 from ._i18n import N_, check_language, load_translations
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from ._columnar import Derive
 
 #: Bytes read from the start of a file to find its header and check its encoding.
 HEAD_BYTES: Final = 1 << 20
@@ -36,6 +41,16 @@ VERDICT_COLUMNS: Final[tuple[str, ...]] = (
     "missing",
     "error",
 )
+
+#: Verdict columns a read with a record id or for Excel adds: the CRM's record id
+#: (first, so the file can be re-imported) and the labels beside the ids.
+RECORD_ID: Final = "record_id"
+LABEL_COLUMNS: Final[dict[str, str]] = {"stage": "stage_label", "next_action": "next_action_label"}
+#: The label columns' headers, in the file's language.
+LABEL_HEADERS: Final[dict[str, str]] = {
+    "stage_label": N_("Stage"),
+    "next_action_label": N_("Next action"),
+}
 
 #: Column names the batch engine keeps for itself (row number, rejected flag).
 RESERVED: Final[tuple[str, ...]] = ("__row", "__bad")
@@ -137,14 +152,74 @@ class Layout:
     fields: tuple[str | None, ...]
     names: tuple[str, ...]
     warnings: tuple[tuple[str, Mapping[str, str]], ...] = field(default=())
+    #: The column holding the CRM's record id, copied first among the verdict columns.
+    record_id: int | None = None
+    #: Output options: labels beside the ids in this language (the Excel file);
+    #: the delimiter and byte-order mark written (the input's when None).
+    labels: str | None = None
+    output_delimiter: str | None = None
+    output_bom: bool | None = None
+
+    @property
+    def verdict_columns(self) -> tuple[str, ...]:
+        """The columns added after the input's, in order."""
+        columns: list[str] = [RECORD_ID] if self.record_id is not None else []
+        for column in VERDICT_COLUMNS:
+            columns.append(column)
+            if self.labels is not None and column in LABEL_COLUMNS:
+                columns.append(LABEL_COLUMNS[column])
+        return tuple(columns)
+
+    @property
+    def out_delimiter(self) -> str:
+        return self.delimiter if self.output_delimiter is None else self.output_delimiter
+
+    @property
+    def out_bom(self) -> bool:
+        return self.bom if self.output_bom is None else self.output_bom
 
     @property
     def header_line(self) -> str:
         """The output header: the input's cells (neutralized), then the verdict columns."""
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=self.delimiter, lineterminator="\n")
-        writer.writerow([neutralize_text(cell) for cell in self.header] + list(VERDICT_COLUMNS))
+        writer = csv.writer(buffer, delimiter=self.out_delimiter, lineterminator="\n")
+        t = load_translations(self.labels or "en")
+        verdict = [
+            t.gettext(LABEL_HEADERS[c]) if c in LABEL_HEADERS else c for c in self.verdict_columns
+        ]
+        writer.writerow([neutralize_text(cell) for cell in self.header] + verdict)
         return buffer.getvalue()
+
+    def with_output(
+        self,
+        *,
+        labels: str | None = None,
+        delimiter: str | None = None,
+        bom: bool | None = None,
+        record_id: int | None = None,
+    ) -> Layout:
+        """The same read, written another way (Excel's), names kept clear of the new columns."""
+        changed = replace(
+            self,
+            labels=labels if labels is not None else self.labels,
+            output_delimiter=delimiter if delimiter is not None else self.output_delimiter,
+            output_bom=bom if bom is not None else self.output_bom,
+            record_id=record_id if record_id is not None else self.record_id,
+        )
+        return replace(changed, names=unique_names(self.header, changed.verdict_columns))
+
+
+@dataclass(frozen=True, slots=True)
+class Prepared:
+    """A table the engine can classify, however it was read: its rows (the path
+    or the bytes of a UTF-8 CSV, or a sheet already read as text), how to read
+    them (`layout`; `skip`, the lines up to the header) and, for a CRM's export,
+    the fields its mapping derives from the columns (`derive`)."""
+
+    source: str | bytes | pl.DataFrame
+    layout: Layout
+    skip: int = 1
+    derive: Derive | None = None
 
 
 def _decode_head(head: bytes, path: str | None) -> str:
@@ -185,6 +260,14 @@ def sniff(head: bytes, path: str | None) -> Layout:
         header = _first_record(stripped[: MAX_HEADER_CHARS + 1], delimiter)
     except csv.Error:  # a quoted cell longer than the csv module reads
         raise BatchFileError("header_too_long", path, limit=str(MAX_HEADER_CHARS)) from None
+    return layout_from_header(header, delimiter, bom, path)
+
+
+def layout_from_header(
+    header: Sequence[str], delimiter: str, bom: bool, path: str | None
+) -> Layout:
+    """The layout of a table whose header names the contract's fields (matched
+    without regard to case or surrounding spaces), or `BatchFileError`."""
     if len(header) > MAX_COLUMNS:
         raise BatchFileError(
             "too_many_columns",
@@ -228,10 +311,12 @@ def leading_blank_lines(head: bytes) -> int:
     return count
 
 
-def unique_names(header: Sequence[str]) -> tuple[str, ...]:
+def unique_names(
+    header: Sequence[str], verdict: Sequence[str] = VERDICT_COLUMNS
+) -> tuple[str, ...]:
     """Column names for a data frame: as written, made unique, never blank;
     the verdict columns' names are kept for the verdict."""
-    taken: set[str] = {*VERDICT_COLUMNS, *RESERVED}
+    taken: set[str] = {*VERDICT_COLUMNS, *verdict, *RESERVED}
     names: list[str] = []
     for position, cell in enumerate(header, start=1):
         base = cell if cell.strip() else f"column_{position}"

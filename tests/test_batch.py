@@ -283,10 +283,10 @@ def test_contradictions_are_errors(batch: Runner, cells: str, fields: tuple[str,
         (b"", "is empty"),
         (b"\xef\xbb\xbf", "is empty"),
         (b"\r\n\n  \n", "is empty"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "not UTF-8"),
-        (b"PK\x03\x04\x14\x00\x06\x00", "not UTF-8"),
-        (b"id,budget\n1,caf\xe9\n", "not UTF-8"),
-        (b"3,true,single\n4,false,none\n", "no header row"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "is not a table"),
+        (b"PK\x03\x04\x14\x00\x06\x00", "is not a table"),
+        (b"id,budget\n1,caf\x81\n", "neither UTF-8 nor UTF-16 nor Windows-1252"),
+        (b"3,true,single\n4,false,none\n", "Columns read: “3”, “true”, “single”"),
         (b"budget,Budget \n1,2\n", "appears more than once"),
     ],
 )
@@ -302,10 +302,11 @@ def test_an_unusable_file_exits_2_with_a_message_and_writes_nothing(
 def test_bad_bytes_far_into_the_file_exit_2_and_leave_no_output(
     batch: Runner, tmp_path: Path
 ) -> None:
-    good = "id,interactions\n" + "".join(f"{i},{i % 7}\n" for i in range(200_000))
+    # UTF-8 accents near the top, a Windows-1252 "é" far below: two encodings in one file.
+    good = "id,name,interactions\n" + "".join(f"{i},Zoë Müller,{i % 7}\n" for i in range(200_000))
     existing = tmp_path / "out.csv"
-    run = batch(good.encode() + b"999,\xff\xfe\n")
-    assert run.code == 2 and "not UTF-8" in run.err
+    run = batch(good.encode() + b"999,caf\xe9,1\n")
+    assert run.code == 2 and "mixes two encodings" in run.err
     assert not existing.exists()
     assert not list(tmp_path.glob(".funnel-coach-*"))  # no temporary file left behind
 
@@ -671,4 +672,4 @@ def test_the_real_program(tmp_path: Path) -> None:
         timeout=60,
     )
     assert helped.returncode == 0 and "OUT.csv" in helped.stdout
-    assert "el archivo CSV que clasificar" in helped.stdout
+    assert "la exportación que clasificar (.csv, .txt o .xlsx)" in helped.stdout

@@ -23,6 +23,9 @@ from babel.messages.pofile import read_po, write_po
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("classifier", "app", "course")
+#: Packages whose messages live in another package's catalog: `crm` (the CRM
+#: formats and presets beside the engine) speaks through the classifier's.
+EXTRA_SOURCES = {"classifier": ("crm",)}
 LANGUAGES = ("it", "es", "fr", "pt")
 KEYWORDS = {"N_": None, "NP_": ((1, "c"), 2), "NN_": (1, 2)}
 METHODS = [("**.py", "python")]
@@ -34,10 +37,11 @@ def template(package: str) -> bytes:
     catalog.creation_date = catalog.creation_date.replace(
         year=2026, month=1, day=1, hour=0, minute=0, second=0
     )
-    for filename, lineno, message, _comments, context in extract_from_dir(
-        ROOT / package, METHODS, keywords=KEYWORDS, strip_comment_tags=True
-    ):
-        catalog.add(message, None, [(f"{package}/{filename}", lineno)], context=context)
+    for source in (package, *EXTRA_SOURCES.get(package, ())):
+        for filename, lineno, message, _comments, context in extract_from_dir(
+            ROOT / source, METHODS, keywords=KEYWORDS, strip_comment_tags=True
+        ):
+            catalog.add(message, None, [(f"{source}/{filename}", lineno)], context=context)
     buffer = io.BytesIO()
     write_po(buffer, catalog, width=100, omit_header=False, sort_output=True, no_location=True)
     return buffer.getvalue()

@@ -1,4 +1,10 @@
-"""Batch: classify a CRM export (CSV) and see the whole list through the funnel.
+"""Batch: classify a CRM export (CSV or .xlsx) and see the whole list through the funnel.
+
+A CRM's export (HubSpot, Salesforce, Pipedrive…) is first shown as the `crm`
+package reads it: the CRM recognised, the encoding and delimiter, and which
+column feeds which field; the learner may change a column's field or leave it
+unread, then classifies. A file whose header names the profile's fields is
+classified at once, as before.
 
 The upload stays in memory: Streamlit keeps uploaded files in RAM (the server
 keeps Starlette from spooling them to disk), this page pipes the bytes to a
@@ -9,33 +15,60 @@ it shows; the classified file is held for this session's download only
 
 from __future__ import annotations
 
+import hashlib
 from html import escape
+from pathlib import Path
 
 import polars as pl
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from classifier import NEXT_ACTIONS, STAGES, BatchFileError, label
+from classifier import FIELDS, NEXT_ACTIONS, STAGES, BatchFileError, label
 
 from .. import downloads, rules, state
 from ..form import model_selector
 from ..i18n import N_, NN_, gettext, ngettext
 from ..view import MISSING, NEXT_ACTION, STAGE, TEMPERATURE, plain, style
-from ..worker import SECONDS, BatchFailed, Outcome, classify_upload
+from ..worker import SECONDS, BatchFailed, Inspection, Outcome, classify_upload, inspect_upload
 
-RESULT = "batch_result"  # (upload id, model, lang), Outcome, download path
+RESULT = "batch_result"  # (upload id, model, lang, mapping), Outcome, download path
 UPLOAD = "batch_upload"
+SAMPLE_KEY = "batch_sample"  # the sample export chosen, instead of an upload
+INSPECTED = "batch_inspected"  # (source id, lang, mapping), Inspection
+CONFIRMED = "batch_confirmed"  # (source id, mapping) the learner chose to classify
+CHOICE = "batch_column_{n}"
 MAX_MB = 200
+#: The invented exports of examples/crm/, one a preset.
+SAMPLES_DIR = Path(__file__).resolve().parents[2] / "examples" / "crm"
 
 TITLE = N_("Classify a CRM export")
 INTRO = N_(
-    "Upload a CSV export of your contacts: a header row with the classifier's field names "
-    "(interactions, identified, consent, in_target, budget…), comma or semicolon separated. "
-    "Other columns are kept as they are. The file stays in memory and is never saved."
+    "Upload your contacts as your CRM exports them (HubSpot, Salesforce, Pipedrive, Zoho, "
+    "RD Station, Mautic, Brevo, Odoo), or a CSV whose header uses the classifier's field "
+    "names. The page shows how it reads each column before classifying. Other columns are "
+    "kept as they are. The file stays in memory and is never saved."
 )
-UPLOAD_LABEL = N_("CSV file of contacts")
-LIMIT = N_("At most {size} MB, UTF-8 text, .csv")
+UPLOAD_LABEL = N_("CRM export (CSV or Excel)")
+LIMIT = N_("At most {size} MB: CSV (UTF-8, UTF-16 or Windows-1252) or Excel .xlsx")
+SAMPLES = N_("No export at hand? Try an invented one:")
+SAMPLE_BUTTON = N_("{crm} sample")
+SAMPLE_CHOSEN = N_("Sample export in use: {file}. Upload a file to use yours instead.")
+MAPPING = N_("How the columns are read")
+MAP_COLUMN = N_("Column")
+MAP_FIELD = N_("Field")
+MAP_RULE = N_("Rule")
+RECORD_ID = N_("{column} is the record id: it is copied first among the verdict columns.")
+UNKNOWN = N_("Stay unknown (no column for them): {fields}")
+NO_CRM = N_(
+    "No CRM recognised from this header: choose below which field each column holds, then classify."
+)
+CHANGE = N_("Change how a column is read")
+AS_READ = N_("as read above")
+NOT_READ = N_("not read (unknown)")
+CLASSIFY = N_("Classify these contacts")
+REVIEW = N_("Check how the columns are read, change one if needed, then classify.")
+DOWNLOAD_NAME = N_("classified-contacts-{name}.csv")
 SAMPLE = N_("No file at hand? Try the sample of 200 invented contacts: {link}.")
 SAMPLE_LINK = N_("download contacts.csv")
 WORKING = N_("Classifying…")
@@ -137,11 +170,16 @@ def preview(outcome: Outcome, lang: str) -> pl.DataFrame:
 VERDICT_SHOWN = ("stage", "temperature", "next_action", "missing", "error")
 
 
-def classified(upload: UploadedFile, model: str, lang: str) -> tuple[Outcome, str] | None:
-    """The outcome and download path for this upload, computed once per
-    (file, model, language); None, with the reason shown, when it cannot be."""
+def classified(
+    source: tuple[str, str, bytes], model: str, lang: str, mapping: dict[str, str | None]
+) -> tuple[Outcome, str] | None:
+    """The outcome and download path for this file, computed once per
+    (file, model, language, mapping); None, with the reason shown, when it cannot be.
+
+    `source` is (id, name, bytes): an upload or a sample export."""
     _ = gettext(lang)
-    key = (upload.file_id, model, lang)
+    ident, file_name, data = source
+    key = (ident, model, lang, tuple(sorted(mapping.items())))
     cached = st.session_state.get(RESULT)
     if cached is not None and cached[0] == key:
         return cached[1], cached[2]
@@ -151,14 +189,15 @@ def classified(upload: UploadedFile, model: str, lang: str) -> tuple[Outcome, st
     downloads.drop(session)
     bar = st.progress(0.0, text=_(WORKING))
     try:
-        outcome, data = classify_upload(
-            upload.getvalue(),
+        outcome, csv = classify_upload(
+            data,
             model=model,
             lang=lang,
-            name=upload.name,
+            name=file_name,
             rules_text=rules.team_text(),
             progress=lambda done: bar.progress(done, text=_(WORKING)),
             waiting=lambda: bar.progress(0.0, text=_(QUEUED)),
+            mapping=mapping,
         )
     except BatchFileError as error:
         st.error(plain(_(UNUSABLE).format(message=error.message(lang))))
@@ -169,10 +208,123 @@ def classified(upload: UploadedFile, model: str, lang: str) -> tuple[Outcome, st
         return None
     finally:
         bar.empty()
-    name = f"classified-{upload.name.rsplit('.', 1)[0]}.csv"
-    path = downloads.publish(session, st.context.cookies.get(downloads.COOKIE), name, data)
+    name = _(DOWNLOAD_NAME).format(name=file_name.rsplit(".", 1)[0])
+    path = downloads.publish(session, st.context.cookies.get(downloads.COOKIE), name, csv)
     st.session_state[RESULT] = (key, outcome, path)
     return outcome, path
+
+
+def inspected(
+    source: tuple[str, str, bytes], lang: str, mapping: dict[str, str | None]
+) -> Inspection | None:
+    """How the file is read and mapped, once per (file, language, mapping)."""
+    _ = gettext(lang)
+    ident, file_name, data = source
+    key = (ident, lang, tuple(sorted(mapping.items())))
+    cached = st.session_state.get(INSPECTED)
+    if cached is not None and cached[0] == key:
+        return cached[1]  # type: ignore[no-any-return]
+    try:
+        found = inspect_upload(data, lang=lang, name=file_name, mapping=mapping)
+    except BatchFileError as error:
+        st.error(plain(_(UNUSABLE).format(message=error.message(lang))))
+        return None
+    except BatchFailed as failed:
+        limit = {"time": _(TOO_SLOW).format(minutes=SECONDS // 60), "busy": _(BUSY)}
+        st.error(plain(limit.get(failed.reason, _(TOO_BIG))))
+        return None
+    st.session_state[INSPECTED] = (key, found)
+    return found
+
+
+def sample_files() -> dict[str, Path]:
+    """The invented export of each preset, by preset id (examples/crm/<id>.*)."""
+    from crm import presets
+
+    found: dict[str, Path] = {}
+    for preset_id in presets():
+        for path in sorted(SAMPLES_DIR.glob(f"{preset_id}.*")):
+            found[preset_id] = path
+    return found
+
+
+def sample_buttons(lang: str) -> None:
+    """One "try a sample export" button a preset."""
+    from crm import presets
+
+    _ = gettext(lang)
+    st.markdown(_(SAMPLES))
+    # One wrapping row: the buttons keep their order on a phone too.
+    with st.container(horizontal=True, gap="small"):
+        for preset_id, path in sample_files().items():
+            name = presets()[preset_id].name
+            if st.button(_(SAMPLE_BUTTON).format(crm=name), key=f"sample_{preset_id}"):
+                st.session_state[SAMPLE_KEY] = path.name
+                _reset_choices()
+
+
+def _reset_choices() -> None:
+    for key in [k for k in st.session_state if str(k).startswith("batch_column_")]:
+        del st.session_state[key]
+    st.session_state.pop(CONFIRMED, None)
+
+
+def choices(found: Inspection) -> dict[str, str | None]:
+    """The learner's column choices so far (from the select boxes' state)."""
+    chosen: dict[str, str | None] = {}
+    for n, column in enumerate(found.header):
+        value = st.session_state.get(CHOICE.format(n=n))
+        if value is None or value == "":
+            continue
+        chosen[column] = None if value == "-" else str(value)
+    return chosen
+
+
+def mapping_review(found: Inspection, lang: str) -> None:
+    """The columns as read, and the select boxes to change them."""
+    _ = gettext(lang)
+    st.markdown(f"**{plain(_(MAPPING))}**")
+    if not found.rows:
+        st.info(plain(_(NO_CRM)))
+    else:
+        st.table(
+            pl.DataFrame(
+                {
+                    plain(_(MAP_COLUMN)): [plain(c) for c, _f, _r in found.rows],
+                    plain(_(MAP_FIELD)): [", ".join(f) for _c, f, _r in found.rows],
+                    plain(_(MAP_RULE)): [plain(r) for _c, _f, r in found.rows],
+                },
+                schema={plain(_(n)): pl.String for n in (MAP_COLUMN, MAP_FIELD, MAP_RULE)},
+            ),
+            hide_index=True,
+        )
+    if found.record_id is not None:
+        st.markdown(plain(_(RECORD_ID).format(column=found.record_id)))
+    if found.unknown:
+        st.markdown(plain(_(UNKNOWN).format(fields=", ".join(found.unknown))))
+    options = ["", "-", *(f.name for f in FIELDS)]
+    words = {"": _(AS_READ), "-": _(NOT_READ)}
+    with st.expander(_(CHANGE), expanded=not found.rows):
+        for n, column in enumerate(found.header):
+            st.selectbox(
+                column if column.strip() else f"#{n + 1}",
+                options,
+                key=CHOICE.format(n=n),
+                format_func=lambda v: words.get(v, v),
+            )
+
+
+def _source(upload: UploadedFile | None) -> tuple[str, str, bytes] | None:
+    """The file to work on: the upload, else the sample export chosen."""
+    if upload is not None:
+        st.session_state.pop(SAMPLE_KEY, None)
+        return upload.file_id, upload.name, upload.getvalue()
+    sample = st.session_state.get(SAMPLE_KEY)
+    if sample is None:
+        return None
+    path = SAMPLES_DIR / str(sample)
+    data = path.read_bytes()
+    return "sample:" + hashlib.sha256(data).hexdigest(), path.name, data
 
 
 def render() -> None:
@@ -187,20 +339,45 @@ def render() -> None:
     upload = st.file_uploader(
         _(UPLOAD_LABEL),
         # No `type=`: Streamlit would refuse other files with an English message;
-        # classify_csv refuses what is not text in the learner's language.
+        # the reader refuses what is not a table in the learner's language.
         key=UPLOAD,
         help=_(LIMIT).format(size=MAX_MB),
         max_upload_size=MAX_MB,
+        on_change=_reset_choices,
     )
+    sample_buttons(lang)
     state.publish(page="batch", extra={})
-    if upload is None:
+    source = _source(upload)
+    if source is None:
         st.session_state.pop(RESULT, None)
         context = get_script_run_ctx()
         if context is not None:
             downloads.drop(context.session_id)
         return
+    if upload is None:
+        st.info(plain(_(SAMPLE_CHOSEN).format(file=source[1])))
+    found = inspected(source, lang, {})
+    if found is None:
+        return
+    for line in found.read:
+        st.markdown(plain(line))
+    mapping: dict[str, str | None] = {}
+    if not found.contract:
+        mapping = choices(found)
+        if mapping:
+            changed = inspected(source, lang, mapping)
+            if changed is None:
+                return
+            found = changed
+        mapping_review(found, lang)
+        st.markdown(plain(_(REVIEW)))
+        wanted = (source[0], tuple(sorted(mapping.items())))
+        if st.button(_(CLASSIFY), type="primary", key="batch_classify"):
+            st.session_state[CONFIRMED] = wanted
+        if st.session_state.get(CONFIRMED) != wanted:
+            return
     model = state.model()
-    done = classified(upload, model, lang)
+    done = classified(source, model, lang, mapping)
     if done is None:
         return
     outcome, path = done
