@@ -6,7 +6,6 @@ prospect or customer, and why?
     'lead'
 """
 
-<<<<<<< HEAD
 from ._api import (
     classify,
     describe_field,
@@ -16,13 +15,8 @@ from ._api import (
     languages,
     models,
 )
-from ._batch import BatchResult, classify_csv
-from ._csvio import BatchFileError
-=======
-from ._api import classify, describe_field, describe_model, label, languages, models
 from ._batch import BatchResult, classify_csv, classify_prepared, classify_prepared_file
 from ._csvio import BatchFileError, Prepared
->>>>>>> crm
 from ._engine import Evaluation, UnknownModelError, evaluate
 from ._fields import FIELDS, NEXT_ACTIONS, PHASES, STAGES, Field
 from ._i18n import UnsupportedLanguageError, load_translations
