@@ -50,7 +50,7 @@ ISSUE_ERROR = "assessment_issue_error"  # why the last request for a certificate
 
 TITLE = N_("Final assessment")
 INTRO = N_(
-    "Twenty questions on every lesson of the course, one at a time. With {pass_mark} or more "
+    "Twenty questions covering every lesson of the course, one at a time. With {pass_mark} or more "
     "you pass and can print a certificate with your name. Your answers live in this page's "
     "address, so a reload or a change of language keeps your place."
 )
@@ -60,8 +60,7 @@ FINISH = N_("See my results")
 RESULT = N_("Your score: {score} ({right} of {total} right)")
 PASSED = N_("Passed: you reached the {pass_mark} needed for the certificate.")
 NOT_PASSED = N_(
-    "Not passed yet: the certificate needs {pass_mark}. Reread the sections below, then try "
-    "a new attempt."
+    "Not passed yet: the certificate needs {pass_mark}. Reread the sections below, then try again."
 )
 BY_TOPIC = N_("Score per topic")
 TOPIC = N_("Topic")
