@@ -208,3 +208,26 @@ def settle(page: Any) -> None:
             polling="raf",
         )
         page.wait_for_timeout(300)
+
+
+def run_async(coroutine: Any) -> Any:
+    """asyncio.run in a thread of its own: a test worker that already drove Chromium
+    through Playwright's sync API has an event loop running in its main thread,
+    where asyncio.run refuses to start."""
+    import asyncio
+    import threading
+
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["value"] = asyncio.run(coroutine)
+        except BaseException as error:  # re-raised in the test's thread
+            result["error"] = error
+
+    thread = threading.Thread(target=target)
+    thread.start()
+    thread.join()
+    if "error" in result:
+        raise result["error"]
+    return result["value"]

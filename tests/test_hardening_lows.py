@@ -4,7 +4,6 @@ and a cap on batch child processes across sessions."""
 
 from __future__ import annotations
 
-import asyncio
 import http.client
 import io
 import logging
@@ -23,6 +22,7 @@ from app import server, worker
 from classifier import BatchFileError, classify_csv
 from classifier._batch import classify_csv_file
 from classifier._cli import main
+from tests.conftest import run_async
 
 SAMPLE = Path(__file__).resolve().parent.parent / "examples" / "contacts.csv"
 
@@ -63,7 +63,7 @@ def _through_guard(headers: dict[str, str], kind: str = "websocket") -> list[dic
         "headers": [(k.encode(), v.encode()) for k, v in headers.items()],
     }
     guard = server.Guard(app, server.allowed_hosts())
-    asyncio.run(guard(scope, receive, send))
+    run_async(guard(scope, receive, send))
     return sent
 
 

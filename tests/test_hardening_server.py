@@ -15,6 +15,8 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from tests.conftest import run_async
+
 
 def get(url: str, path: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
     parts = urlsplit(url)
@@ -106,7 +108,7 @@ def test_a_rerun_flood_closes_that_connection_only(served: str) -> None:
                 return closed.rcvd.code if closed.rcvd else None
         return None
 
-    assert asyncio.run(flood()) == 1008
+    assert run_async(flood()) == 1008
     assert get(served, "/app/_stcore/health").status == 200
 
 
