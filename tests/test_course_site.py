@@ -20,20 +20,6 @@ from conftest import LANGS, PAGES, ROOT
 import course
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("site")
-    done = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert done.returncode == 0, done.stdout + done.stderr
-    return out
-
-
 def built(site: Path, lang: str, page: str) -> str:
     base = site if lang == "en" else site / lang
     path = base / "index.html" if page == "index" else base / page / "index.html"
