@@ -40,6 +40,13 @@ STYLE = """
 .fc-criteria li.fc-met{border-left-color:#2e7d32}
 .fc-criteria li.fc-unmet{border-left-color:#c62828}
 .fc-criteria li.fc-unknown{border-left-color:#f9a825}
+/* A long value (ATTEMPTED_TO_CONTACT) wraps instead of pushing a table past a phone's edge. */
+[data-testid="stTable"] [data-testid="stTableStyledTable"] :is(td,th),
+[data-testid="stTable"] [data-testid="stTableStyledTable"] [data-testid="stMarkdownContainer"] p{
+ overflow-wrap:anywhere}
+@media (max-width:40rem){.st-key-batch_mapping table{table-layout:fixed;width:100%}
+ .st-key-batch_mapping :is(th,td):nth-child(1){width:29%}
+ .st-key-batch_mapping :is(th,td):nth-child(2){width:31%}}
 .fc-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
  white-space:nowrap}
 html[data-fc-scheme="dark"]{--fc-box-bg:#272935;--fc-box-fg:#e9ebfc}

@@ -99,9 +99,15 @@ UNNAMED: Final = N_("the file")
 _INVISIBLE: Final = "\\s\u200b\u200c\u200d\u2060\ufeff"
 FORMULA_PATTERN: Final = f"^(?:[\t\r]|[{_INVISIBLE}]*[=+\\-@\uff1d\uff0b\uff0d\uff20])"
 _FORMULA_RE: Final = re.compile(FORMULA_PATTERN)
-# ...unless the cell is a plain number ("-3", "+1.5", "2,5e3"), and only that
+# ...unless the cell is a plain number ("-3", "+1.5", "2,5e3") or an
+# international phone number ("+39 02 1234 5678", "+1 (555) 010-0199"): with no
+# letter there is no function and no cell reference, so nothing can run, and a
+# quote would spoil the number when the file goes back into the CRM. Only that
 # (`fullmatch` in Python: its `$` would also match before a final line break).
-PLAIN_NUMBER: Final = r"^[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?$"
+PLAIN_NUMBER: Final = (
+    r"^(?:[+-]?(?:[0-9]+(?:[.,][0-9]*)?|[.,][0-9]+)(?:[eE][+-]?[0-9]+)?"
+    r"|\+[0-9][0-9 ().\-/]*[0-9])$"
+)
 _PLAIN_NUMBER_RE: Final = re.compile(PLAIN_NUMBER)
 
 #: Columns a file may have: the batch's work grows with them, and no CRM export

@@ -48,3 +48,33 @@ def test_a_crm_export_is_reviewed_classified_and_downloaded(served: str, page: A
     assert header[header.index("stage") + 1] == "Estágio"
     violations = serious_violations(page)
     assert not violations, violations
+
+
+def test_the_mapping_review_fits_a_phone(served: str, browser: Any) -> None:
+    """Long CRM values (ATTEMPTED_TO_CONTACT) wrap: the mapping table stays
+    inside a 390-pixel screen instead of hiding its last column."""
+    context = browser.new_context(
+        viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True
+    )
+    page = context.new_page()
+    page.set_default_timeout(30_000)
+    try:
+        page.goto(f"{served}app/?page=batch&lang=fr")
+        page.locator(STARTED).wait_for()
+        page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+            str(ROOT / "examples" / "crm" / "hubspot.csv")
+        )
+        table = page.locator(".st-key-batch_mapping table")
+        table.wait_for()
+        settle(page)
+        assert "ATTEMPTED_TO_CONTACT" in table.inner_text()
+        sizes = table.evaluate(
+            "t => [t.getBoundingClientRect().right, t.closest('.st-key-batch_mapping')"
+            ".getBoundingClientRect().right, t.scrollWidth, t.clientWidth]"
+        )
+        right, edge, scroll, client = sizes
+        assert right <= edge + 0.5 and scroll <= client, sizes
+        violations = serious_violations(page)
+        assert not violations, violations
+    finally:
+        context.close()

@@ -36,6 +36,7 @@ RESULT = "batch_result"  # (upload id, model, lang, mapping), Outcome, download 
 UPLOAD = "batch_upload"
 SAMPLE_KEY = "batch_sample"  # the sample export chosen, instead of an upload
 INSPECTED = "batch_inspected"  # (source id, lang, mapping), Inspection
+MAPPING_TABLE = "batch_mapping"  # the container of the mapping table (CSS: .st-key-batch_mapping)
 CONFIRMED = "batch_confirmed"  # (source id, mapping) the learner chose to classify
 CHOICE = "batch_column_{n}"
 MAX_MB = 200
@@ -287,17 +288,16 @@ def mapping_review(found: Inspection, lang: str) -> None:
     if not found.rows:
         st.info(plain(_(NO_CRM)))
     else:
-        st.table(
-            pl.DataFrame(
+        with st.container(key=MAPPING_TABLE):
+            table = pl.DataFrame(
                 {
                     plain(_(MAP_COLUMN)): [plain(c) for c, _f, _r in found.rows],
                     plain(_(MAP_FIELD)): [", ".join(f) for _c, f, _r in found.rows],
                     plain(_(MAP_RULE)): [plain(r) for _c, _f, r in found.rows],
                 },
                 schema={plain(_(n)): pl.String for n in (MAP_COLUMN, MAP_FIELD, MAP_RULE)},
-            ),
-            hide_index=True,
-        )
+            )
+            st.table(table, hide_index=True)
     if found.record_id is not None:
         st.markdown(plain(_(RECORD_ID).format(column=found.record_id)))
     if found.unknown:
