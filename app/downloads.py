@@ -36,6 +36,8 @@ class Download:
 
 _lock = threading.Lock()
 _files: dict[str, Download] = {}
+#: The file ids of the uploads each session read: closed when the session has ended.
+_uploads: dict[str, set[str]] = {}
 
 
 def publish(session: str, cookie: str | None, name: str, data: bytes) -> str:
@@ -52,6 +54,36 @@ def drop(session: str) -> None:
     with _lock:
         for token in [t for t, d in _files.items() if d.session == session]:
             del _files[token]
+
+
+def watch_upload(session: str, file_id: str) -> None:
+    """Remember that `session` read the upload `file_id`, to close its
+    UploadedFile objects once the session has ended (see `_close_uploads`)."""
+    with _lock:
+        _uploads.setdefault(session, set()).add(file_id)
+
+
+def _close_uploads(sessions: set[str]) -> None:
+    """Close the UploadedFile objects (BytesIO) of the ended sessions' uploads.
+
+    Streamlit drops its record of a file with the session, but one UploadedFile
+    made from it outlives the session, held by a reference the garbage collector
+    cannot see (found with tracemalloc: +196 MB after a 200 MB batch, for good).
+    Closing a BytesIO frees its buffer, whoever holds the object. The objects
+    are found among the collector's: a scan of some 10 ms, only when a session
+    that uploaded a file has ended."""
+    import gc
+
+    with _lock:
+        ids = set().union(*(_uploads.pop(session, set()) for session in sessions))
+    if not ids:
+        return
+    from streamlit.runtime.uploaded_file_manager import UploadedFile
+
+    for found in gc.get_objects():
+        if isinstance(found, UploadedFile) and found.file_id in ids:
+            with contextlib.suppress(Exception):
+                found.close()
 
 
 def held() -> int:
@@ -94,9 +126,10 @@ def sweep() -> None:
     live = {info.session.id for info in manager.list_active_sessions()}
     stored = {info.session.id for info in storage.list()} if storage is not None else set()
     with _lock:
-        ended = {d.session for d in _files.values()} - live - stored
+        ended = ({d.session for d in _files.values()} | set(_uploads)) - live - stored
     for session in ended:
         drop(session)
+    _close_uploads(ended)
     release_memory()
 
 

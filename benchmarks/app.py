@@ -86,7 +86,7 @@ ROOT = Path(__file__).resolve().parent.parent
 #: A profile whose verdict is Prospect with budget=true and Lead with budget=false.
 PROFILE = "identified=true&consent=single&in_target=true&budget=true&conversation=true&intent=high"
 VERDICT = {True: "Verdict: Prospect", False: "Verdict: Lead"}
-FIELD = "field_budget"
+FIELD = "field_budget_en"  # app.state.widget_key("budget", "en")
 OPTION = {True: "Yes", False: "No"}  # the radio's English labels for budget yes/no
 TAB = "Fit and capacity"  # the form tab that holds field_budget
 

@@ -164,3 +164,27 @@ def test_the_app_may_compile_webassembly_but_never_eval(served: str) -> None:
     app_scripts = app.split("script-src", 1)[1].split(";", 1)[0].split()
     assert "'wasm-unsafe-eval'" in app_scripts and "'unsafe-eval'" not in app_scripts
     assert "wasm-unsafe-eval" not in site
+
+
+def test_an_ended_session_s_uploads_are_closed_whoever_holds_them() -> None:
+    """Streamlit leaves one UploadedFile of a session alive after it ended; the
+    sweep closes those of the uploads the session read, freeing their buffers,
+    and leaves other sessions' uploads alone."""
+    from streamlit.proto.Common_pb2 import FileURLs
+    from streamlit.runtime.uploaded_file_manager import UploadedFile, UploadedFileRec
+
+    from app import downloads
+
+    def upload(file_id: str) -> UploadedFile:
+        record = UploadedFileRec(file_id=file_id, name="x.csv", type="text/csv", data=b"x" * 4096)
+        return UploadedFile(record, FileURLs())
+
+    ended, other = upload("ended-file"), upload("other-file")
+    downloads.watch_upload("ended-session", "ended-file")
+    downloads.watch_upload("live-session", "other-file")
+    downloads._close_uploads({"ended-session"})
+    assert ended.closed and not other.closed
+    assert other.getvalue() == b"x" * 4096
+    downloads._close_uploads({"live-session"})
+    assert other.closed
+    assert not downloads._uploads

@@ -318,6 +318,9 @@ def _source(upload: UploadedFile | None) -> tuple[str, str, bytes] | None:
     """The file to work on: the upload, else the sample export chosen."""
     if upload is not None:
         st.session_state.pop(SAMPLE_KEY, None)
+        context = get_script_run_ctx()
+        if context is not None:
+            downloads.watch_upload(context.session_id, upload.file_id)
         return upload.file_id, upload.name, upload.getvalue()
     sample = st.session_state.get(SAMPLE_KEY)
     if sample is None:
