@@ -12,7 +12,7 @@ from html import escape
 
 import streamlit as st
 
-from classifier import PHASES, STAGES, CriterionResult, Verdict, label
+from classifier import PHASES, STAGES, Verdict, label
 
 from .i18n import N_, gettext
 
@@ -83,24 +83,6 @@ SCORE = N_("Score {score} of 100")
 def colon(lang: str) -> str:
     """The colon that joins a name and its value: French puts a narrow no-break space before it."""
     return "\u202f: " if lang == "fr" else ": "
-
-
-#: The criteria a stage turns on, besides the model's own: identity splits
-#: visitors from leads, interaction strangers from visitors, purchase customers.
-GATES = ("identity", "interaction", "purchase")
-
-
-def deciding(verdict: Verdict) -> list[CriterionResult]:
-    """The criteria that decide this verdict's stage, for feedback that a beginner can
-    follow: the purchase for a customer; interaction and identity below a lead;
-    identity and the model's own criteria for a lead or a prospect."""
-    if verdict.stage == "customer":
-        wanted: set[str] = {"purchase"}
-    elif verdict.stage in ("stranger", "visitor"):
-        wanted = {"interaction", "identity"}
-    else:
-        wanted = {c.id for c in verdict.criteria if c.id not in GATES} | {"identity"}
-    return [c for c in verdict.criteria if c.id in wanted]
 
 
 def plain(text: str) -> str:

@@ -12,7 +12,8 @@ from classifier import classify, label, models
 from .. import rules, state
 from ..form import classifiable, link_problems, profile_form
 from ..i18n import N_, gettext
-from ..view import GATES, NEXT_ACTION, STAGE, colon, style
+from ..reasoning import GATES
+from ..view import NEXT_ACTION, STAGE, colon, style
 
 TITLE = N_("Compare the models")
 INTRO = N_(

@@ -29,9 +29,10 @@ from classifier import (
     scenarios,
 )
 
-from .. import rules, state
+from .. import reasoning, rules, state
 from ..i18n import N_, gettext
-from ..view import colon, deciding, plain, style
+from ..reasoning import deciding
+from ..view import colon, plain, style
 
 ROUND = 10
 ROUND_KEY = "practice_round"  # the Round being played
@@ -294,10 +295,7 @@ def feedback(item: Scenario, given: str, lang: str) -> None:
     # Easy stories show only the criteria that decide the stage; harder ones, all.
     shown_ids = {c.id for c in deciding(verdict)} if item.level == 1 else None
     lines = []
-    for trace, shown in zip(verdict.evaluation.criteria, verdict.criteria, strict=True):
-        if shown_ids is not None and shown.id not in shown_ids:
-            continue
-        quoted = [facts[name] for name, _value in trace.inputs if name in facts]
+    for shown, quoted in reasoning.evidence(verdict, facts, shown_ids):
         evidence = "".join(
             f"<br><em>{escape(_(IN_STORY).format(phrase=phrase))}</em>" for phrase in quoted
         )
