@@ -77,12 +77,32 @@ VERDICT = N_("Verdict")
 MISSING = N_("What is missing for the next stage")
 NOTHING_MISSING = N_("Nothing: a customer is the last stage. Keep them happy.")
 NEXT_ACTION = N_("Next action")
+PLAYBOOK = N_("How to do it: “{action}” in the playbook")
 SCORE = N_("Score {score} of 100")
 
 
 def colon(lang: str) -> str:
     """The colon that joins a name and its value: French puts a narrow no-break space before it."""
     return "\u202f: " if lang == "fr" else ": "
+
+
+def site_link(page: str, lang: str) -> str:
+    """A link from the app (at /app/) to a page of the site in `lang`."""
+    prefix = "" if lang == "en" else f"{lang}/"
+    return f"../{prefix}{page}/"
+
+
+def playbook_address(action: str, lang: str) -> str:
+    """The playbook's section for a next action, in `lang`: its anchor is the
+    action's id with hyphens (respect_opt_out: #respect-opt-out)."""
+    return f"{site_link('playbook', lang)}#{action.replace('_', '-')}"
+
+
+def playbook_link(action: str, lang: str) -> None:
+    """A link from a verdict's next action to what the playbook says to do."""
+    _ = gettext(lang)
+    words = _(PLAYBOOK).format(action=label("next_action", action, lang))
+    st.markdown(f"[{plain(words)}]({playbook_address(action, lang)})")
 
 
 def plain(text: str) -> str:
@@ -220,3 +240,4 @@ def verdict_view(verdict: Verdict, lang: str) -> None:
             f"{escape(label('next_action', verdict.next_action.id, lang))}**"
         )
         st.info(plain(verdict.next_action.text))
+        playbook_link(verdict.next_action.id, lang)

@@ -32,7 +32,7 @@ from classifier import (
 from .. import reasoning, rules, state
 from ..i18n import N_, gettext
 from ..reasoning import deciding
-from ..view import colon, plain, style
+from ..view import colon, plain, playbook_link, site_link, style
 
 ROUND = 10
 ROUND_KEY = "practice_round"  # the Round being played
@@ -110,12 +110,6 @@ def pages_to_read(item: Scenario, verdict: Verdict) -> list[str]:
     if verdict.stage == "customer":
         pages.append("nurturing")
     return pages or ["roles"]
-
-
-def site_link(page: str, lang: str) -> str:
-    """A link from the app (at /app/) to a page of the site in `lang`."""
-    prefix = "" if lang == "en" else f"{lang}/"
-    return f"../{prefix}{page}/"
 
 
 @dataclass(frozen=True)
@@ -312,6 +306,7 @@ def feedback(item: Scenario, given: str, lang: str) -> None:
     st.markdown(
         plain(_(NEXT_ACTION).format(action=label("next_action", verdict.next_action.id, lang)))
     )
+    playbook_link(verdict.next_action.id, lang)
     if st.button(_(TRY_IN_CLASSIFIER), key="practice_open"):
         _open_in_classifier(item)
 
