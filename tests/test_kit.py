@@ -4,9 +4,9 @@ verdict's next action to its section of the playbook."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
-import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -18,8 +18,17 @@ import course
 from classifier import NEXT_ACTIONS, classify, label, scenarios
 from tests.test_app import run
 
-sys.path.insert(0, str(ROOT / "overrides" / "hooks"))
-import kit_pages
+
+def _hook(name: str) -> Any:
+    """A MkDocs hook, loaded from its file as MkDocs does (hooks are not a package)."""
+    spec = importlib.util.spec_from_file_location(name, ROOT / "overrides" / "hooks" / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+kit_pages = _hook("kit_pages")
 
 DOCS = ROOT / "docs"
 HEADING = re.compile(r"^#{1,6}\s.*\{\s*#([\w-]+)\s*\}\s*$", re.M)
@@ -45,7 +54,7 @@ class Cards(HTMLParser):
         if "fc-card__front" in classes or "fc-card__back" in classes:
             self.side = "front" if "fc-card__front" in classes else "back"
             self.depth = 0
-        if self.side and tag == "div":
+        if self.side and tag in ("div", "section"):
             self.depth += 1
         for kind in ("stage", "phase", "temperature", "next-action"):
             if f"data-{kind}" in found:
@@ -54,7 +63,7 @@ class Cards(HTMLParser):
             self.cards[-1]["criteria"].append((found["data-criterion"], found["data-outcome"]))
 
     def handle_endtag(self, tag: str) -> None:
-        if self.side and tag == "div":
+        if self.side and tag in ("div", "section"):
             self.depth -= 1
             if self.depth == 0:
                 self.side = None
@@ -180,6 +189,8 @@ def test_the_search_index_has_no_card_answer(site: Path) -> None:
         item = scenarios()[5]
         assert item.text(lang).story[:60] in text  # the stories are searchable
         assert course.ui(lang)["card_answer"] not in text, lang
+        for item in scenarios():
+            assert classify(item.profile, model=item.model, lang=lang).summary not in text
 
 
 # --- The playbook, linked from the app ------------------------------------------------------

@@ -117,7 +117,9 @@ def card(item: Scenario, number: int, total: int, lang: str) -> str:
         f'<h3 class="fc-card__title" id="card-{_e(item.id)}-title">{_e(text.title)}</h3>'
         f'<p class="fc-card__story">{_e(text.story)}</p>'
         "</div>"
-        f'<div class="fc-card__back" data-search-exclude>'
+        # A section, not a div: Material's search skips an excluded element up to the
+        # first closing tag of the same name, and the back holds divs.
+        f'<section class="fc-card__back" data-search-exclude>'
         f'<p class="fc-card__fold" aria-hidden="true">{_e(words["card_fold"])}</p>'
         f'<h4 class="fc-card__answer">{_e(words["card_answer"])}</h4>'
         f"{verdict_rows(verdict, words)}"
@@ -125,7 +127,7 @@ def card(item: Scenario, number: int, total: int, lang: str) -> str:
         f'<p class="fc-card__label">{_e(words["card_why"])}</p>'
         f"{reasoning(item, verdict, words)}"
         f'<p class="fc-card__label">{_e(words["card_missing"])}</p>{missing}'
-        "</div></article>"
+        "</section></article>"
     )
 
 
