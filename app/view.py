@@ -12,7 +12,7 @@ from html import escape
 
 import streamlit as st
 
-from classifier import PHASES, STAGES, CriterionResult, Verdict, label
+from classifier import PHASES, STAGES, Verdict, label
 
 from .i18n import N_, gettext
 
@@ -84,6 +84,7 @@ VERDICT = N_("Verdict")
 MISSING = N_("What is missing for the next stage")
 NOTHING_MISSING = N_("Nothing: a customer is the last stage. Keep them happy.")
 NEXT_ACTION = N_("Next action")
+PLAYBOOK = N_("How to do it: “{action}” in the playbook")
 SCORE = N_("Score {score} of 100")
 
 
@@ -92,22 +93,23 @@ def colon(lang: str) -> str:
     return "\u202f: " if lang == "fr" else ": "
 
 
-#: The criteria a stage turns on, besides the model's own: identity splits
-#: visitors from leads, interaction strangers from visitors, purchase customers.
-GATES = ("identity", "interaction", "purchase")
+def site_link(page: str, lang: str) -> str:
+    """A link from the app (at /app/) to a page of the site in `lang`."""
+    prefix = "" if lang == "en" else f"{lang}/"
+    return f"../{prefix}{page}/"
 
 
-def deciding(verdict: Verdict) -> list[CriterionResult]:
-    """The criteria that decide this verdict's stage, for feedback that a beginner can
-    follow: the purchase for a customer; interaction and identity below a lead;
-    identity and the model's own criteria for a lead or a prospect."""
-    if verdict.stage == "customer":
-        wanted: set[str] = {"purchase"}
-    elif verdict.stage in ("stranger", "visitor"):
-        wanted = {"interaction", "identity"}
-    else:
-        wanted = {c.id for c in verdict.criteria if c.id not in GATES} | {"identity"}
-    return [c for c in verdict.criteria if c.id in wanted]
+def playbook_address(action: str, lang: str) -> str:
+    """The playbook's section for a next action, in `lang`: its anchor is the
+    action's id with hyphens (respect_opt_out: #respect-opt-out)."""
+    return f"{site_link('playbook', lang)}#{action.replace('_', '-')}"
+
+
+def playbook_link(action: str, lang: str) -> None:
+    """A link from a verdict's next action to what the playbook says to do."""
+    _ = gettext(lang)
+    words = _(PLAYBOOK).format(action=label("next_action", action, lang))
+    st.markdown(f"[{plain(words)}]({playbook_address(action, lang)})")
 
 
 def plain(text: str) -> str:
@@ -245,3 +247,4 @@ def verdict_view(verdict: Verdict, lang: str) -> None:
             f"{escape(label('next_action', verdict.next_action.id, lang))}**"
         )
         st.info(plain(verdict.next_action.text))
+        playbook_link(verdict.next_action.id, lang)

@@ -15,6 +15,9 @@ LESSONS: Final[tuple[str, ...]] = (
     "lead-vs-prospect",
     "nurturing",
     "frameworks",
+    "conversations",
+    "playbook",
+    "channels",
 )
 #: A question's topic: a lesson, or a question generated from a profile.
 TOPICS: Final[tuple[str, ...]] = (*LESSONS, "stage", "next-action")

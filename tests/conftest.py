@@ -19,7 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SPEC = ROOT / "spec"
 
 LANGS = ("en", "it", "es", "fr", "pt")
-# The site's twelve pages, by English slug, the same in every language.
+# The site's seventeen pages, by English slug, the same in every language.
 PAGES = (
     "index",
     "buyers-journey",
@@ -29,10 +29,15 @@ PAGES = (
     "frameworks",
     "nurturing",
     "consent",
+    "conversations",
+    "playbook",
+    "channels",
     "glossary",
     "practice",
     "classifier",
     "trainers",
+    "cards",
+    "cheat-sheet",
 )
 
 

@@ -179,7 +179,7 @@ def test_retry_plays_again_only_the_missed_stories() -> None:
 
 
 def test_easy_feedback_shows_only_the_criteria_that_decide() -> None:
-    from app.view import deciding
+    from app.reasoning import deciding
 
     item = next(s for s in scenarios(1) if expected(s).stage == "stranger")
     at = start(lang="en", scenario=item.id)

@@ -49,6 +49,9 @@ def test_public_api() -> None:
         "lead-vs-prospect",
         "nurturing",
         "frameworks",
+        "conversations",
+        "playbook",
+        "channels",
     )
     assert (*course.LESSONS, "stage", "next-action") == course.TOPICS
     for name in course.__all__:

@@ -31,11 +31,11 @@ from course import Certificate, CertificateError, Question
 from .. import state
 from ..certificate import certificate_view, language_name
 from ..i18n import N_, gettext
-from ..view import colon, plain
-from .practice import site_link
+from ..view import colon, plain, site_link
 
 SIZE = 20
-PER_TOPIC = 2
+#: Questions of every topic an attempt holds at least: twelve topics in twenty questions.
+PER_TOPIC = 1
 PASS_MARK = 80
 #: An answer is two characters: the language it was given in, and the index of the choice.
 MARKS = {"en": "e", "it": "i", "es": "s", "fr": "f", "pt": "p"}
@@ -93,6 +93,9 @@ TOPIC_NAMES = {
     "lead-vs-prospect": N_("Lead vs. prospect"),
     "nurturing": N_("Lead nurturing"),
     "frameworks": N_("Qualification frameworks"),
+    "conversations": N_("The discovery call"),
+    "playbook": N_("The playbook of next actions"),
+    "channels": N_("May I contact this person?"),
     "stage": N_("Which stage is the contact in?"),
     "next-action": N_("What should the seller do next?"),
 }
@@ -124,7 +127,7 @@ def by_id(lang: str) -> Mapping[str, Question]:
 
 @lru_cache(maxsize=4096)  # bounded: every new attempt brings a new seed
 def draw(seed: int) -> tuple[str, ...]:
-    """The attempt's questions: two of every topic, the rest from the whole bank,
+    """The attempt's questions: one of every topic, the rest from the whole bank,
     in an order the seed decides. The ids are the same in every language, so the
     draw is made on the English bank and shown in any."""
     rng = random.Random(seed)

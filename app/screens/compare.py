@@ -12,7 +12,8 @@ from classifier import classify, label, models
 from .. import rules, state
 from ..form import classifiable, link_problems, profile_form
 from ..i18n import N_, gettext
-from ..view import GATES, NEXT_ACTION, STAGE, colon, style
+from ..reasoning import GATES
+from ..view import NEXT_ACTION, STAGE, colon, playbook_address, style
 
 TITLE = N_("Compare the models")
 INTRO = N_(
@@ -75,7 +76,8 @@ def render() -> None:
                     f'<tr><th scope="row">{escape(label("model", v.model, lang))}</th>'
                     f"<td>{escape(label('stage', v.stage, lang))}{temperature}</td>"
                     f"<td>{v.score}</td><td>{decides}</td>"
-                    f"<td>{escape(label('next_action', v.next_action.id, lang))}</td></tr>"
+                    f'<td><a href="{escape(playbook_address(v.next_action.id, lang))}">'
+                    f"{escape(label('next_action', v.next_action.id, lang))}</a></td></tr>"
                 )
             head = "".join(
                 f'<th scope="col">{escape(_(h))}</th>'

@@ -29,9 +29,10 @@ from classifier import (
     scenarios,
 )
 
-from .. import rules, state
+from .. import reasoning, rules, state
 from ..i18n import N_, gettext
-from ..view import colon, deciding, plain, style
+from ..reasoning import deciding
+from ..view import colon, plain, playbook_link, site_link, style
 
 ROUND = 10
 ROUND_KEY = "practice_round"  # the Round being played
@@ -109,12 +110,6 @@ def pages_to_read(item: Scenario, verdict: Verdict) -> list[str]:
     if verdict.stage == "customer":
         pages.append("nurturing")
     return pages or ["roles"]
-
-
-def site_link(page: str, lang: str) -> str:
-    """A link from the app (at /app/) to a page of the site in `lang`."""
-    prefix = "" if lang == "en" else f"{lang}/"
-    return f"../{prefix}{page}/"
 
 
 @dataclass(frozen=True)
@@ -294,10 +289,7 @@ def feedback(item: Scenario, given: str, lang: str) -> None:
     # Easy stories show only the criteria that decide the stage; harder ones, all.
     shown_ids = {c.id for c in deciding(verdict)} if item.level == 1 else None
     lines = []
-    for trace, shown in zip(verdict.evaluation.criteria, verdict.criteria, strict=True):
-        if shown_ids is not None and shown.id not in shown_ids:
-            continue
-        quoted = [facts[name] for name, _value in trace.inputs if name in facts]
+    for shown, quoted in reasoning.evidence(verdict, facts, shown_ids):
         evidence = "".join(
             f"<br><em>{escape(_(IN_STORY).format(phrase=phrase))}</em>" for phrase in quoted
         )
@@ -314,6 +306,7 @@ def feedback(item: Scenario, given: str, lang: str) -> None:
     st.markdown(
         plain(_(NEXT_ACTION).format(action=label("next_action", verdict.next_action.id, lang)))
     )
+    playbook_link(verdict.next_action.id, lang)
     if st.button(_(TRY_IN_CLASSIFIER), key="practice_open"):
         _open_in_classifier(item)
 
