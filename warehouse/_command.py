@@ -16,8 +16,11 @@ from . import _messages as m
 from ._api import DIALECTS, select_sql
 
 
-def add_sql_parser(sub: Any, t: NullTranslations, models: list[str], model_help: str) -> None:
-    """The `sql` subcommand: --dialect, --model, --rules, --table, --lang."""
+def add_sql_parser(
+    sub: Any, t: NullTranslations, models: list[str], model_help: str, rules_help: str
+) -> None:
+    """The `sql` subcommand: --dialect, --model, --rules, --table, --lang (the
+    model and rules help are the command line's own, already in the user's words)."""
     _ = t.gettext
     parser = sub.add_parser(
         "sql",
@@ -38,7 +41,7 @@ def add_sql_parser(sub: Any, t: NullTranslations, models: list[str], model_help:
     parser.add_argument(
         "--model", default="funnel", metavar="M", help=model_help % {"choices": ", ".join(models)}
     )
-    parser.add_argument("--rules", metavar="FILE")
+    parser.add_argument("--rules", metavar="FILE", help=rules_help)
     parser.add_argument("--table", default="contacts", metavar="T", help=_(m.TABLE_HELP))
     parser.add_argument(
         "--lang", metavar="L", help=_(m.SQL_LANG_HELP) % {"choices": ", ".join(LANGUAGES)}
@@ -46,12 +49,10 @@ def add_sql_parser(sub: Any, t: NullTranslations, models: list[str], model_help:
 
 
 def run_sql(
-    args: argparse.Namespace, *, lang: str | None, rules: Rulebook, said: str, stdout: IO[str]
+    args: argparse.Namespace, *, lang: str | None, rules: Rulebook, stdout: IO[str]
 ) -> int:
-    """Write the query; `WarehouseError` (worded in `said`) when it cannot be written."""
-    query = select_sql(
-        args.dialect, model=args.model, table=args.table, lang=lang, rules=rules
-    )
+    """Write the query; `WarehouseError` when it cannot be written."""
+    query = select_sql(args.dialect, model=args.model, table=args.table, lang=lang, rules=rules)
     stdout.write(query + "\n")
     return 0
 

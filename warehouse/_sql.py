@@ -18,13 +18,14 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from functools import reduce
+from functools import cache, reduce
 from itertools import product
 from math import prod
 from typing import Final
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
+from sqlglot.tokens import TokenType
 
 from classifier import FIELDS, Rulebook, label
 from classifier._profile import Problem
@@ -53,7 +54,7 @@ LABEL_COLUMNS: Final[tuple[str, ...]] = ("stage_label", "next_action_label", "mi
 #: score arithmetic then never overflows, whatever the counts in the table).
 NUMBER_LIMIT: Final = 10**9
 #: Most combinations of unknown values tried for a score part's best case.
-TRIAL_LIMIT: Final = 4096
+TRIAL_LIMIT: Final = 256
 IDENTITY_CONSENTS: Final[tuple[str, ...]] = ("single", "double", "withdrawn")
 #: A part of a table name: a letter or _ first, then letters, digits, _, $ or -.
 NAME_PART: Final = re.compile(r"[^\W\d][\w$-]*")
@@ -327,11 +328,29 @@ def _check_number(value: int, where: str) -> None:
 
 
 def _identifier(name: str, dialect: str) -> exp.Identifier:
-    """A name of the user's as an identifier, quoted when the dialect needs it
-    (not a plain word, or a word the dialect's SQL knows)."""
-    keywords = Dialect.get_or_raise(dialect).tokenizer_class.KEYWORDS
-    plain = re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is not None
-    return exp.Identifier(this=name, quoted=not plain or name.upper() in keywords)
+    """A name of the user's as an identifier, quoted when the dialect needs it:
+    not a plain word, or a word its SQL reads as something else (ORDER, SELECT)."""
+    return exp.Identifier(this=name, quoted=_needs_quotes(name, dialect))
+
+
+def _needs_quotes(name: str, dialect: str) -> bool:
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]*", name) is None:
+        return True
+    if name.lower() in _reserved():
+        return True
+    tokens = Dialect.get_or_raise(dialect).tokenize(name)
+    return len(tokens) != 1 or tokens[0].token_type != TokenType.VAR
+
+
+@cache
+def _reserved() -> frozenset[str]:
+    """Words reserved in any of the dialects (as sqlglot lists them): quoted in
+    every dialect, so that one table name reads the same everywhere."""
+    words: set[str] = set()
+    for dialect in DIALECTS:
+        generator = Dialect.get_or_raise(dialect).generator_class
+        words.update(w.lower() for w in getattr(generator, "RESERVED_KEYWORDS", ()))
+    return frozenset(words)
 
 
 def table_parts(name: str) -> tuple[str, ...]:
