@@ -89,7 +89,9 @@ def test_duckdb_equals_classify_on_every_row(
             mismatches.append((profile, have, want))
     assert not mismatches[:3], f"{len(mismatches)} rows differ"
     # The table's own columns come back unchanged.
-    assert all(row[f.name] == p[f.name] for row, p in zip(got, profiles, strict=True) for f in FIELDS)
+    assert all(
+        row[f.name] == p[f.name] for row, p in zip(got, profiles, strict=True) for f in FIELDS
+    )
 
 
 def test_the_columns_are_typed(con: Any) -> None:
@@ -119,7 +121,11 @@ def test_lang_adds_labels_and_words_the_errors(
             continue
         assert row["stage_label"] == label("stage", row["stage"], lang)
         assert row["next_action_label"] == label("next_action", row["next_action"], lang)
-        names = [label("criterion", rules.criteria[c].message, lang) for c in row["missing"].split("; ") if c]
+        names = [
+            label("criterion", rules.criteria[c].message, lang)
+            for c in row["missing"].split("; ")
+            if c
+        ]
         assert row["missing_label"] == "; ".join(names)
         assert row["missing"] == row["missing"].lower()  # ids, in every language
 
@@ -227,13 +233,15 @@ def test_a_score_row_that_reads_a_score_is_refused_naming_the_rule() -> None:
 def test_a_best_case_too_large_to_write_is_refused_naming_the_score_part() -> None:
     # One row reading every field: its best case would try every combination.
     rows = ", ".join(
-        f'{{field = "{f.name}", is = true}}' if f.kind == "bool" else f'{{field = "{f.name}", min = 1}}'
+        f'{{field = "{f.name}", is = true}}'
+        if f.kind == "bool"
+        else f'{{field = "{f.name}", min = 1}}'
         for f in FIELDS
         if f.kind in ("bool", "count")
     )
     rules = _rules_with(
         '{test = {field = "need", in = ["latent"]}, points = 5},',
-        f'{{test = {{all = [{rows}]}}, points = 5}},',
+        f"{{test = {{all = [{rows}]}}, points = 5}},",
     )
     select_sql("duckdb", model="funnel", rules=rules)  # the funnel model reads no best case
     with pytest.raises(WarehouseError) as caught:
@@ -265,7 +273,9 @@ def test_the_command_reads_a_team_rulebook(
 ) -> None:
     path = tmp_path / "rules.toml"
     path.write_text(default_rulebook_text().replace("min = 30}", "min = 20}"), encoding="utf-8")
-    code, out, _ = cli(["sql", "--dialect", "duckdb", "--model", "score", "--rules", str(path)], monkeypatch)
+    code, out, _ = cli(
+        ["sql", "--dialect", "duckdb", "--model", "score", "--rules", str(path)], monkeypatch
+    )
     assert code == 0
     assert out != select_sql("duckdb", model="score") + "\n"
     assert "20" in out
@@ -275,8 +285,16 @@ def test_the_command_reads_a_team_rulebook(
     ("argv", "lang", "words"),
     [
         (["sql", "--dialect", "oracle"], "en", ["oracle", "duckdb, postgres, spark"]),
-        (["sql", "--dialect", "oracle"], "it", ["Dialetto SQL", "non riconosciuto", "oracle", "trino"]),
-        (["sql", "--dialect", "duckdb", "--table", "x; DROP TABLE y"], "fr", ["x; DROP TABLE y", "--table"]),
+        (
+            ["sql", "--dialect", "oracle"],
+            "it",
+            ["Dialetto SQL", "non riconosciuto", "oracle", "trino"],
+        ),
+        (
+            ["sql", "--dialect", "duckdb", "--table", "x; DROP TABLE y"],
+            "fr",
+            ["x; DROP TABLE y", "--table"],
+        ),
         (["sql", "--dialect", "duckdb", "--model", "meddic"], "es", ["meddic", "funnel"]),
         (["sql", "--dialect", "duckdb", "--lang", "de"], "pt", ["de", "en, it, es, fr, pt"]),
         (["sql"], "en", ["--dialect"]),
@@ -303,12 +321,16 @@ def test_an_unexpressible_rulebook_exits_2_naming_the_rule(
     )
     path.write_text(text, encoding="utf-8")
     for lang, word in (("en", "cannot be written in SQL"), ("it", "SQL")):
-        code, out, err = cli(["sql", "--dialect", "snowflake", "--rules", str(path)], monkeypatch, lang)
+        code, out, err = cli(
+            ["sql", "--dialect", "snowflake", "--rules", str(path)], monkeypatch, lang
+        )
         assert code == 2 and out == ""
         assert "score.fit.rows[2]" in err and word in err
 
 
-def test_the_help_names_every_dialect(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+def test_the_help_names_every_dialect(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
     monkeypatch.setenv("LANGUAGE", "es")
     code = main(["sql", "--help"])
     assert code == 0

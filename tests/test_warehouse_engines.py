@@ -49,7 +49,9 @@ def wanted(profiles: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
 
 def compare(got: list[dict[str, Any]], want: list[dict[str, Any]]) -> None:
     assert len(got) == len(want)
-    differ = [(row, w) for row, w in zip(got, want, strict=True) if {k: row[k] for k in VERDICT} != w]
+    differ = [
+        (row, w) for row, w in zip(got, want, strict=True) if {k: row[k] for k in VERDICT} != w
+    ]
     assert not differ[:3], f"{len(differ)} rows differ"
 
 
@@ -133,9 +135,30 @@ def postgres(profiles: list[dict[str, Any]]) -> Iterator[Any]:
     def run(*argv: str) -> None:
         subprocess.run([*as_user, *argv], check=True, capture_output=True, env=env, cwd=root)
 
-    run(str(binaries / "initdb"), "-D", str(data), "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync")
+    run(
+        str(binaries / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "postgres",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-sync",
+    )
     options = f"-k {socket} -c listen_addresses= -F"
-    run(str(binaries / "pg_ctl"), "-D", str(data), "-o", options, "-l", str(root / "log"), "-w", "start")
+    run(
+        str(binaries / "pg_ctl"),
+        "-D",
+        str(data),
+        "-o",
+        options,
+        "-l",
+        str(root / "log"),
+        "-w",
+        "start",
+    )
     try:
         with psycopg.connect(host=str(socket), user="postgres", dbname="postgres") as connection:
             kinds = {"bool": "boolean", "count": "bigint", "choice": "text"}

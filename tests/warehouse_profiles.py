@@ -50,7 +50,9 @@ def random_profiles(n: int, seed: int, *, bad: float = 0.01) -> Iterator[dict[st
         yield profile
 
 
-def expected(profile: Mapping[str, Any] | Profile | ProfileError, model: str, rules: Rulebook) -> dict[str, Any]:
+def expected(
+    profile: Mapping[str, Any] | Profile | ProfileError, model: str, rules: Rulebook
+) -> dict[str, Any]:
     """The verdict columns of `classify()` for one profile (parsed once with
     `parse`, for speed across models): None everywhere but `error` when rejected."""
     if isinstance(profile, ProfileError):

@@ -48,9 +48,7 @@ def add_sql_parser(
     )
 
 
-def run_sql(
-    args: argparse.Namespace, *, lang: str | None, rules: Rulebook, stdout: IO[str]
-) -> int:
+def run_sql(args: argparse.Namespace, *, lang: str | None, rules: Rulebook, stdout: IO[str]) -> int:
     """Write the query; `WarehouseError` when it cannot be written."""
     query = select_sql(args.dialect, model=args.model, table=args.table, lang=lang, rules=rules)
     stdout.write(query + "\n")

@@ -21,11 +21,11 @@ from dataclasses import dataclass
 from functools import cache, reduce
 from itertools import product
 from math import prod
-from typing import Final
+from typing import Final, cast
 
 from sqlglot import exp
 from sqlglot.dialects.dialect import Dialect
-from sqlglot.tokens import TokenType
+from sqlglot.tokenizer_core import TokenType
 
 from classifier import FIELDS, Rulebook, label
 from classifier._profile import Problem
@@ -82,7 +82,8 @@ def _or(nodes: Sequence[exp.Expression]) -> exp.Expression:
 
 def _not(node: exp.Expression) -> exp.Expression:
     if isinstance(node, exp.Not):  # NOT NOT x is x, unknown included
-        return node.this.unnest()
+        inner: exp.Expression = node.this.unnest()
+        return inner
     return exp.Not(this=_paren(node))
 
 
@@ -121,7 +122,12 @@ def _case(
 
 
 def _cmp(kind: type[exp.Binary], left: exp.Expression, right: exp.Expression) -> exp.Expression:
-    return kind(this=_paren(left), expression=_paren(right))
+    return cast(exp.Expression, kind(this=_paren(left), expression=_paren(right)))
+
+
+def _as(node: exp.Expression, name: str) -> exp.Expression:
+    """`node AS name`: our own column names, plain words in every dialect."""
+    return exp.Alias(this=node, alias=exp.to_identifier(name))
 
 
 def _add(nodes: Sequence[exp.Expression]) -> exp.Expression:
@@ -230,8 +236,8 @@ class _Compiler:
             # An unknown count with a known lower bound (interactions inferred
             # "at least 1") meets `min` when the bound reaches it.
             if test.field in self.bounds:
-                bound = self.bounds[test.field]
-                reached = _case([(_cmp(exp.GTE, bound, _num(test.min)), exp.true())])
+                lower = self.bounds[test.field]
+                reached = _case([(_cmp(exp.GTE, lower, _num(test.min)), exp.true())])
                 known = exp.Coalesce(this=known, expressions=[reached])
             elif test.min <= 0:  # no bound: 0, which meets a min of 0
                 known = exp.Coalesce(this=known, expressions=[exp.true()])
@@ -279,9 +285,7 @@ class _Compiler:
         return _num(0)
 
     def score(self, part: ScorePart, where: str) -> exp.Expression:
-        terms = [
-            self.at(f"{where}.rows[{i}]").row_points(row) for i, row in enumerate(part.rows)
-        ]
+        terms = [self.at(f"{where}.rows[{i}]").row_points(row) for i, row in enumerate(part.rows)]
         return self._clamp(part, where, terms)
 
     def best_score(self, part: ScorePart, where: str) -> exp.Expression:
@@ -310,7 +314,9 @@ class _Compiler:
             terms.append(self.writer.greatest(trials))
         return self._clamp(part, where, terms)
 
-    def _clamp(self, part: ScorePart, where: str, terms: Sequence[exp.Expression]) -> exp.Expression:
+    def _clamp(
+        self, part: ScorePart, where: str, terms: Sequence[exp.Expression]
+    ) -> exp.Expression:
         _check_number(part.min, f"{where}.min")
         _check_number(part.max, f"{where}.max")
         total = self.writer.least([_num(part.max), _add(terms)])
@@ -367,6 +373,11 @@ def table_expression(name: str, dialect: str) -> exp.Table:
     parts = [_identifier(part, dialect) for part in table_parts(name)]
     keys = ("catalog", "db", "this")[-len(parts) :]
     return exp.Table(**dict(zip(keys, parts, strict=True)))
+
+
+def _aliased(table: exp.Table, alias: str) -> exp.Table:
+    table.set("alias", exp.TableAlias(this=exp.to_identifier(alias)))
+    return table
 
 
 def _column(name: str, table: str | None = None) -> exp.Column:
@@ -462,7 +473,9 @@ def _contradictions(v: Mapping[str, exp.Expression]) -> list[tuple[str, str, exp
     order: (field, other field, present)."""
     denied = _true(_not(v["identified"]))
     evidence = {
-        "consent": _true(exp.In(this=v["consent"], expressions=[_str(c) for c in IDENTITY_CONSENTS])),
+        "consent": _true(
+            exp.In(this=v["consent"], expressions=[_str(c) for c in IDENTITY_CONSENTS])
+        ),
         "conversation": _true(v["conversation"]),
         "purchases": _true(_cmp(exp.GTE, v["purchases"], _num(1))),
     }
@@ -530,7 +543,9 @@ def select_tree(rules: Rulebook, options: Options) -> exp.Select:
             where = f"score.{part_id}"
             part = parts[part_id]
             score_nodes[key] = (
-                plain.best_score(part, where) if key.startswith("best_") else plain.score(part, where)
+                plain.best_score(part, where)
+                if key.startswith("best_")
+                else plain.score(part, where)
             )
         return score_nodes[key].copy()
 
@@ -564,16 +579,21 @@ def select_tree(rules: Rulebook, options: Options) -> exp.Select:
         phase_pairs.append((_true(compiler.at(f"phases[{i}]").test(rule.test)), _str(rule.id)))
     first = exp.select(
         exp.Column(this=exp.Star(), table=exp.to_identifier("t")),
-        exp.alias_(stage, "stage"),
-        exp.alias_(_case(phase_pairs, last), "phase"),
-    ).from_(exp.alias_(table_expression(options.table, options.dialect), "t"))
+        _as(stage, "stage"),
+        _as(_case(phase_pairs, last), "phase"),
+    ).from_(_aliased(table_expression(options.table, options.dialect), "t"))
 
     # 4. Temperature, out of target, the score parts (second SELECT, over the first).
     stage_col = _column("stage", "s1")
     known = _not(_is_null(stage_col))
     hot = _true(compiler.at("temperature.hot").test(rules.hot))
     temperature = _case(
-        [(exp.EQ(this=stage_col, expression=_str("prospect")), _case([(hot, _str("hot"))], _str("cold")))]
+        [
+            (
+                exp.EQ(this=stage_col, expression=_str("prospect")),
+                _case([(hot, _str("hot"))], _str("cold")),
+            )
+        ]
     )
     off_target = _and(
         [
@@ -583,10 +603,10 @@ def select_tree(rules: Rulebook, options: Options) -> exp.Select:
     )
     second = exp.select(
         exp.Column(this=exp.Star(), table=exp.to_identifier("s1")),
-        exp.alias_(temperature, "temperature"),
-        exp.alias_(_case([(known, off_target)]), "out_of_target"),
-        exp.alias_(_case([(known, scores("fit"))]), "fit"),
-        exp.alias_(_case([(known, scores("engagement"))]), "engagement"),
+        _as(temperature, "temperature"),
+        _as(_case([(known, off_target)]), "out_of_target"),
+        _as(_case([(known, scores("fit"))]), "fit"),
+        _as(_case([(known, scores("engagement"))]), "engagement"),
     ).from_(exp.Subquery(this=first, alias=exp.TableAlias(this=exp.to_identifier("s1"))))
 
     # 5. Score, next action, missing, error (third SELECT, over the second).
@@ -601,7 +621,9 @@ def select_tree(rules: Rulebook, options: Options) -> exp.Select:
             continue
         conditions: list[exp.Expression] = []
         if row.stages is not None:
-            conditions.append(exp.In(this=stage_col, expressions=[_str(s) for s in sorted(row.stages)]))
+            conditions.append(
+                exp.In(this=stage_col, expressions=[_str(s) for s in sorted(row.stages)])
+            )
         if row.temperature is not None:
             conditions.append(_true(exp.EQ(this=temperature_col, expression=_str(row.temperature))))
         if row.out_of_target is not None:
@@ -618,10 +640,10 @@ def select_tree(rules: Rulebook, options: Options) -> exp.Select:
     score = _add([_column("fit", "s2"), _column("engagement", "s2")])
     columns: list[exp.Expression] = [
         exp.Column(this=exp.Star(), table=exp.to_identifier("s2")),
-        exp.alias_(score, "score"),
-        exp.alias_(next_action, "next_action"),
-        exp.alias_(_missing(rules, gates, not_met, stage_col, None), "missing"),
-        exp.alias_(_case([(_not(known), _error(stated, lang))]), "error"),
+        _as(score, "score"),
+        _as(next_action, "next_action"),
+        _as(_missing(rules, gates, not_met, stage_col, None), "missing"),
+        _as(_case([(_not(known), _error(stated, lang))]), "error"),
     ]
     if options.lang is not None:
         columns += _labels(rules, gates, not_met, stage_col, actions, options.lang)
@@ -649,10 +671,10 @@ def _missing(
     pieces = [_case([(n, _str(f"; {name(cid)}"))], _str("")) for cid, n in not_met]
     lead = exp.Substring(this=_concat(pieces), start=_num(3))
     fixed = {"stranger": "interaction", "visitor": "identity", "prospect": "purchase"}
-    pairs = [(exp.EQ(this=stage, expression=_str("lead")), lead)]
-    pairs += [
-        (exp.EQ(this=stage, expression=_str(s)), _str(name(cid))) for s, cid in fixed.items()
+    pairs: list[tuple[exp.Expression, exp.Expression]] = [
+        (exp.EQ(this=stage, expression=_str("lead")), lead)
     ]
+    pairs += [(exp.EQ(this=stage, expression=_str(s)), _str(name(cid))) for s, cid in fixed.items()]
     pairs.append((exp.EQ(this=stage, expression=_str("customer")), _str("")))
     return _case(pairs)
 
@@ -675,16 +697,18 @@ def _labels(
         [(cond, _str(label("next_action", action, lang))) for cond, action in actions]
     )
     return [
-        exp.alias_(_case([(_not(_is_null(stage)), stage_label)]), "stage_label"),
-        exp.alias_(_case([(_not(_is_null(stage)), action_label)]), "next_action_label"),
-        exp.alias_(_missing(rules, gates, not_met, stage, lang), "missing_label"),
+        _as(_case([(_not(_is_null(stage)), stage_label)]), "stage_label"),
+        _as(_case([(_not(_is_null(stage)), action_label)]), "next_action_label"),
+        _as(_missing(rules, gates, not_met, stage, lang), "missing_label"),
     ]
 
 
 def select_sql(rules: Rulebook, options: Options, *, pretty: bool = True) -> str:
     """The query in `options.dialect`; WarehouseError when it cannot be written."""
     if options.dialect not in DIALECTS:
-        raise WarehouseError("unknown_dialect", dialect=options.dialect, dialects=", ".join(DIALECTS))
+        raise WarehouseError(
+            "unknown_dialect", dialect=options.dialect, dialects=", ".join(DIALECTS)
+        )
     table_parts(options.table)
     if options.model not in rules.models:
         raise WarehouseError("unknown_model", model=options.model, models=", ".join(rules.models))
