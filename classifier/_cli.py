@@ -212,7 +212,7 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     sub = parser.add_subparsers(
         dest="command",
         required=True,
-        metavar="{classify,batch,models,fields,rules,scenarios,assessment,certificate,serve}",
+        metavar="{classify,batch,sql,models,fields,rules,scenarios,assessment,certificate,serve}",
     )
 
     example = 'echo \'{"identified": true, "consent": "single"}\' | funnel-coach classify --lang it'
@@ -239,6 +239,10 @@ def build_parser(t: NullTranslations, rules_models: Sequence[str]) -> argparse.A
     from crm import add_batch_options  # CRM formats and presets live beside the engine
 
     add_batch_options(batch_parser, t)
+
+    from warehouse import add_sql_parser  # the rulebook as SQL lives beside the engine
+
+    add_sql_parser(sub, t, list(rules_models), _(MODEL_HELP), _(RULES_HELP))
 
     models_parser = sub.add_parser(
         "models", help=_(MODELS_CMD_HELP), description=_(MODELS_CMD_HELP)
@@ -536,6 +540,24 @@ def run_batch(args: argparse.Namespace, t: NullTranslations, ui: str) -> int:
         raise UsageError(str(error)) from None
 
 
+def run_sql(args: argparse.Namespace, t: NullTranslations, ui: str, stdout: IO[str]) -> int:
+    """The rulebook as one SELECT for a data warehouse; a usage problem exits 2.
+
+    `--lang` adds the label columns and words the error column; without it
+    the query has no label columns and the command speaks the interface language."""
+    told = args.lang
+    if told is None:
+        args.lang = "en"
+    lang, rules = _check_options(args, t, ui)
+    from warehouse import WarehouseError
+    from warehouse import run_sql as write
+
+    try:
+        return write(args, lang=None if told is None else lang, rules=rules, stdout=stdout)
+    except WarehouseError as error:
+        raise UsageError(error.message(ui if told is None else lang)) from None
+
+
 def run_scenarios(args: argparse.Namespace, t: NullTranslations, stdout: IO[str]) -> int:
     """The practice bank, one JSON line per scenario and language, answer included."""
     if args.lang is not None and args.lang not in LANGUAGES:
@@ -696,6 +718,8 @@ def main(
             return run_fields(args, t, stdout)
         if args.command == "batch":
             return run_batch(args, t, ui)
+        if args.command == "sql":
+            return run_sql(args, t, ui, stdout)
         if args.command == "scenarios":
             return run_scenarios(args, t, stdout)
         if args.command == "assessment":

@@ -24,8 +24,9 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("classifier", "app", "course")
 #: Packages whose messages live in another package's catalog: `crm` (the CRM
-#: formats and presets beside the engine) speaks through the classifier's.
-EXTRA_SOURCES = {"classifier": ("crm",)}
+#: formats and presets beside the engine) and `warehouse` (the rulebook as SQL)
+#: speak through the classifier's.
+EXTRA_SOURCES = {"classifier": ("crm", "warehouse")}
 LANGUAGES = ("it", "es", "fr", "pt")
 KEYWORDS = {"N_": None, "NP_": ((1, "c"), 2), "NN_": (1, 2)}
 METHODS = [("**.py", "python")]
