@@ -51,8 +51,8 @@ ISSUE_ERROR = "assessment_issue_error"  # why the last request for a certificate
 TITLE = N_("Final assessment")
 INTRO = N_(
     "Twenty questions covering every lesson of the course, one at a time. With {pass_mark} or more "
-    "you pass and can print a certificate with your name. Your answers live in this page's "
-    "address, so a reload or a change of language keeps your place."
+    "you pass and can print a certificate with your name. Your answers are kept in this page's "
+    "address (URL), so reloading the page or switching language keeps your place."
 )
 PROGRESS = N_("Question {number} of {total}")
 NEXT = N_("Next question")
