@@ -230,9 +230,13 @@ def test_search_never_shows_a_check_or_its_answers(site: Path, lang: str) -> Non
     base = site if lang == "en" else site / lang
     docs = json.loads((base / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
     index = html.unescape(" ".join(f"{d['title']} {d['text']}" for d in docs))
+    titles = {html.unescape(d["title"]).strip() for d in docs}
     words = course.ui(lang)
-    for key in ("check_title", "answer_key_title", "progress_title", "submit"):
-        assert words[key] not in index, (lang, key)
+    # The check's own headings are never a search result (a lesson may still use
+    # the word: the French trainers' guide has its "Corrigé" paragraphs).
+    for key in ("check_title", "answer_key_title", "progress_title"):
+        assert words[key] not in titles, (lang, key)
+    assert words["submit"] not in index, lang
     for lesson in course.LESSONS:
         for q in course.lesson_check(lang, lesson):
             assert q.explanation not in index, (lang, q.id)
