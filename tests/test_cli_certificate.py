@@ -161,7 +161,7 @@ def test_a_broken_server_secret_exits_2_and_says_so(
     )
     assert main(argv, stdout=io.StringIO()) == 2
     err = capsys.readouterr().err
-    assert "FUNNEL_COACH_SECRET" in err and "troppo corto" in err
+    assert "FUNNEL_COACH_SECRET" in err and "troppo corta" in err
 
 
 def program(*argv: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
