@@ -301,3 +301,31 @@ def test_a_csv_is_uploaded_and_its_classification_downloaded_through_the_proxy(
     assert any('"GET /app/download/' in line and '" 200 ' in line for line in mine)
     assert any('"GET /app/_stcore/stream"' in line for line in mine)
     assert len(routes(deployed.log)[cookie["value"]]) == 1
+
+
+def test_a_stopped_process_is_skipped_by_nginx_and_restarted_by_deploy_run(
+    deployed: Deployment,
+) -> None:
+    """Last in this module: it stops one of the two processes."""
+    keys = key_for_each_process(deployed)
+    port = deployed.app_ports[0]
+    key = keys[f"127.0.0.1:{port}"]
+    pid_file = deployed.log.parent.parent / f"app-{port}.pid"
+    stopped = int(pid_file.read_text())
+    os.kill(stopped, signal.SIGKILL)
+    deadline = time.monotonic() + 10
+    while proxy.healthy(port, timeout=1) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not proxy.healthy(port, timeout=1)
+    # Meanwhile its sessions' requests reach the other process.
+    request = urllib.request.Request(
+        deployed.url + "app/_stcore/health", headers={"Cookie": f"fc_route={key}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        assert answer.status == 200
+    # deploy/run's health loop (every 10 s) starts it again on the same port.
+    deadline = time.monotonic() + 120
+    while not proxy.healthy(port, timeout=1):
+        assert time.monotonic() < deadline, "the stopped app process was not restarted"
+        time.sleep(0.5)
+    assert int(pid_file.read_text()) != stopped
