@@ -196,6 +196,8 @@ def key_for_each_process(deployed: Deployment) -> dict[str, str]:
             deployed.url + "app/_stcore/health", headers={"Cookie": f"fc_route={key}"}
         )
         urllib.request.urlopen(request, timeout=10).read()
+        # nginx writes the line just after it answered.
+        logged(deployed.log, f"route={key}", "/app/_stcore/health")
         [upstream] = routes(deployed.log)[key]
         chosen.setdefault(upstream, key)
         if len(chosen) == 2:
@@ -329,3 +331,62 @@ def test_a_stopped_process_is_skipped_by_nginx_and_restarted_by_deploy_run(
         assert time.monotonic() < deadline, "the stopped app process was not restarted"
         time.sleep(0.5)
     assert int(pid_file.read_text()) != stopped
+
+
+def test_a_session_whose_process_stops_reconnects_to_the_other_and_works(
+    deployed: Deployment, browser: Any
+) -> None:
+    lang = "it"
+    _ = gettext(lang)
+
+    def verdict(stage: str) -> str:
+        return f"{_('Verdict')}{colon(lang)}{label('stage', stage, lang)}"
+
+    keys = key_for_each_process(deployed)
+    port = deployed.app_ports[1]
+    key = keys[f"127.0.0.1:{port}"]
+    stream = '"GET /app/_stcore/stream"'
+    before = sum(stream in line for line in logged(deployed.log, f"route={key}", ""))
+    context = browser.new_context(viewport={"width": 1280, "height": 1000})
+    context.add_cookies([{"name": "fc_route", "value": key, "url": deployed.url + "app/"}])
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    page.goto(f"{deployed.url}app/?lang={lang}")
+    page.get_by_role("heading", name=verdict("stranger")).wait_for()
+    interactions = page.get_by_role("spinbutton", name=_("Interactions with the brand"), exact=True)
+    interactions.fill("4")
+    interactions.press("Enter")
+    page.get_by_role("heading", name=verdict("visitor")).wait_for()
+    settle(page)
+    with page.expect_websocket(timeout=60_000):
+        os.kill(int((deployed.log.parent.parent / f"app-{port}.pid").read_text()), signal.SIGKILL)
+    # Streamlit's client reconnects through nginx, which sends it to the other
+    # process: the page stays on screen with its verdict, never blank.
+    settle(page)
+    assert page.get_by_role("heading", name=verdict("visitor")).is_visible()
+    # And it works. The new process starts the session from the page's link
+    # (which holds every change made so far), so the very first change after a
+    # reconnect can be lost (reported; the app's behaviour, not the proxy's):
+    # at most two tries.
+    identified = page.get_by_role(
+        "radiogroup", name=_("Identified (we hold their personal data)")
+    ).get_by_text(_("Yes"), exact=True)
+    for _attempt in range(2):
+        identified.click()
+        settle(page)
+        if page.get_by_role("heading", name=verdict("lead")).is_visible():
+            break
+    page.get_by_role("heading", name=verdict("lead")).wait_for()
+    assert "interactions=4" in page.url and "identified=true" in page.url
+    context.close()
+    # nginx logged the second WebSocket as tried on the stopped process, then the other.
+    other = f"127.0.0.1:{deployed.app_ports[0]}"
+    deadline = time.monotonic() + 10
+    while True:
+        lines = logged(deployed.log, f"route={key}", stream)
+        streams = [line for line in lines if stream in line][before:]
+        if len(streams) >= 2 or time.monotonic() > deadline:
+            break
+        time.sleep(0.2)
+    assert len(streams) == 2, streams
+    assert f"{other} route=" in streams[1] and '" 101 ' in streams[1]
