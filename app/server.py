@@ -19,7 +19,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
@@ -140,10 +140,23 @@ STREAMLIT_OPTIONS = {
 }
 
 
+#: The secret Streamlit signs its cookies with (its session cookie; login cookies).
+#: Several processes behind one proxy must share it, or a browser that moves from
+#: one process to another (a process restarted, or stopped) carries cookies the
+#: new one rejects. Unset, each process makes a random one, as Streamlit does.
+COOKIE_SECRET_ENV = "FUNNEL_COACH_COOKIE_SECRET"
+
+
+def streamlit_options(environ: Mapping[str, str]) -> dict[str, object]:
+    """The product's settings, plus the shared cookie secret when `environ` has one."""
+    secret = environ.get(COOKIE_SECRET_ENV, "").strip()
+    return {**STREAMLIT_OPTIONS, **({"server.cookieSecret": secret} if secret else {})}
+
+
 def configure_streamlit() -> None:
     from streamlit import config
 
-    for name, value in STREAMLIT_OPTIONS.items():
+    for name, value in streamlit_options(os.environ).items():
         config.set_option(name, value, where_defined="funnel-coach serve")
 
 
