@@ -414,9 +414,9 @@ class Headers:
 
 class SiteFiles:
     """The built site: files as StaticFiles serves them; a missing page gets the
-    404 page of its language (`/it/...` -> `it/404.html`, `<html lang="it">`);
-    Material's language links ask for `sitemap.xml` beside each page, which is
-    the site's sitemap."""
+    404 page of its language (`/it/...` -> `it/404.html`, `<html lang="it">`).
+    (The `sitemap.xml` Material asks for beside each page is a file of the
+    build: overrides/hooks/seo.py.)"""
 
     def __init__(self, site: Path) -> None:
         from starlette.staticfiles import StaticFiles
@@ -426,14 +426,9 @@ class SiteFiles:
 
     async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
         from starlette.exceptions import HTTPException
-        from starlette.responses import FileResponse, HTMLResponse
+        from starlette.responses import HTMLResponse
 
         path: str = scope.get("path", "")
-        if scope["type"] == "http" and path.endswith("/sitemap.xml"):
-            sitemap = self.site / "sitemap.xml"
-            if sitemap.is_file():
-                await FileResponse(sitemap, media_type="application/xml")(scope, receive, send)
-                return
         try:
             response = await self.files.get_response(self.files.get_path(scope), scope)
             missing = response.status_code == 404  # StaticFiles' root 404.html

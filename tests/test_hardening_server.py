@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from tests.conftest import run_async
+from tests.conftest import PAGES, run_async
 
 
 def get(url: str, path: str, headers: dict[str, str] | None = None) -> http.client.HTTPResponse:
@@ -145,7 +145,14 @@ def test_a_missing_page_gets_the_404_of_its_language(served: str) -> None:
 
 
 def test_the_sitemap_material_asks_for_beside_a_page_exists(served: str) -> None:
-    assert get(served, "/it/roles/sitemap.xml").status == 200
+    # Material fetches one beside each hreflang link of a page: a small one,
+    # the page's own entry, not the whole site's (it parses every one).
+    response = get(served, "/it/roles/sitemap.xml")
+    assert response.status == 200
+    own = response.read().decode()
+    assert own.count("<loc>") == 1 and "/it/roles/</loc>" in own
+    whole = get(served, "/sitemap.xml").read().decode()
+    assert whole.count("<loc>") == 5 * len(PAGES) and "hreflang" not in whole
 
 
 def test_a_download_without_its_session_cookie_is_not_found(served: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gzip
 import re
 from html.parser import HTMLParser
 from pathlib import Path
@@ -203,6 +204,10 @@ def test_sitemap_lists_every_page(site: Path) -> None:
         prefix = "" if lang == "en" else f"{lang}/"
         for page in PAGES[1:]:
             assert f"/{prefix}{page}/</loc>" in sitemap, (lang, page)
+    # The language alternates live in each page's head (test above), not here:
+    # Material downloads and parses this file once per hreflang link of a page.
+    assert "hreflang" not in sitemap
+    assert "hreflang" not in gzip.decompress((site / "sitemap.xml.gz").read_bytes()).decode()
 
 
 def test_classifier_page_frames_the_app_in_its_language(site: Path) -> None:

@@ -43,7 +43,9 @@ def test_switcher_lands_on_the_same_page(
     served: str, browser: Any, source: str, target: str
 ) -> None:
     page = browser.new_page()
-    page.goto(url(served, source, "qualification") + "#lead-scoring")
+    # A lesson opened at a section, with a profile (a shared link): the other
+    # language's page opens at the same section with the same profile.
+    page.goto(url(served, source, "qualification") + "?budget=true#lead-scoring")
     names = {
         "en": "English",
         "it": "Italiano",
@@ -59,6 +61,8 @@ def test_switcher_lands_on_the_same_page(
         == "/" + ("" if target == "en" else f"{target}/") + "qualification/"
     )
     assert page.evaluate("document.documentElement.lang") == target
+    assert page.evaluate("location.hash") == "#lead-scoring"
+    assert page.evaluate("location.search") == "?budget=true"
     assert page.locator("#lead-scoring").count() == 1
     page.close()
 

@@ -47,3 +47,44 @@ def on_post_page(output: str, page: Any, config: Any) -> str:
         return f'<link rel="alternate" href="{href}" hreflang="{found.group(2)}">\n'
 
     return ALTERNATE.sub(absolute, head) + body
+
+
+#: mkdocs-static-i18n's alternate links inside the sitemap.
+SITEMAP_ALTERNATE = re.compile(r"\s*<xhtml:link [^>]*/>")
+
+
+SITEMAP_URL = re.compile(r"\s*<url>\s*<loc>([^<]*)</loc>.*?</url>", re.S)
+
+
+def on_post_build(config: Any) -> None:
+    """Sitemaps Material can afford on a phone.
+
+    Material fetches and parses `sitemap.xml` beside every hreflang link of the
+    page it opens (six per page) and beside its base. The site's sitemap
+    listed every page with its five alternates (53 kB, parsed six times: most
+    of a page's blocking script time on a phone). Now the site's sitemap keeps
+    only the `<url>` entries (the alternates are in every page's head, above),
+    and each page's folder has a sitemap of that page alone, which is what
+    Material finds beside a hreflang link: nothing is a 404, nothing big is
+    parsed. (Material uses them for its language links, which
+    funnel-coach.js follows itself, keeping the section and the profile.)"""
+    import gzip
+    from pathlib import Path
+
+    site = Path(config.site_dir)
+    sitemap = site / "sitemap.xml"
+    if not sitemap.is_file():
+        return
+    text = SITEMAP_ALTERNATE.sub("", sitemap.read_text(encoding="utf-8"))
+    text = text.replace(' xmlns:xhtml="http://www.w3.org/1999/xhtml"', "")
+    sitemap.write_text(text, encoding="utf-8")
+    packed = sitemap.with_name("sitemap.xml.gz")
+    if packed.is_file():
+        packed.write_bytes(gzip.compress(text.encode("utf-8"), mtime=0))
+    head, _, _ = text.partition("<url>")
+    root = urlsplit(config.site_url or "/").path or "/"
+    for entry in SITEMAP_URL.finditer(text):
+        folder = site / urlsplit(entry.group(1)).path.removeprefix(root)
+        if folder != site and (folder / "index.html").is_file():
+            own = f"{head.rstrip()}{entry.group(0)}\n</urlset>\n"
+            (folder / "sitemap.xml").write_text(own, encoding="utf-8")

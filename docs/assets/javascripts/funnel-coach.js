@@ -5,7 +5,8 @@
  * - Fits the frame to the app: the app reports its height (app/chrome.js), so
  *   the page has one scroll, also on a phone.
  * - Keeps the app's profile in the page's address and in the language links,
- *   so a reload or a switch of the site's language keeps it.
+ *   so a reload or a switch of the site's language keeps it; a switch of
+ *   language also keeps the section (#anchor: the same in every language).
  * - Follows the site's palette toggle: the app is reopened in the new palette,
  *   with its profile (it lives in the app's address).
  * - Loads the app only when the frame is about to scroll into view and the
@@ -154,6 +155,18 @@
     waiting.splice(0).forEach(open);
   }
   SIGNS.forEach(function (name) { window.addEventListener(name, engage, { capture: true, passive: true }); });
+  // The language menu: the browser follows the link itself, with the page's
+  // profile and section. Material's own handler (on the body) would send the
+  // reader to the other language's page without either.
+  document.addEventListener("click", function (event) {
+    var link = event.target instanceof Element && event.target.closest("a.md-select__link[hreflang]");
+    if (!link || event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;
+    event.stopPropagation();
+    var target = new URL(link.getAttribute("href"), window.location.href);
+    target.search = profile(window.location.search);
+    target.hash = window.location.hash;
+    link.href = target.href;
+  }, true);
   // A jump to #try-it on the same page (a link in the lesson) opens it too.
   window.addEventListener("hashchange", function () { if (wanted()) init(); });
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
