@@ -66,6 +66,7 @@ import contextlib
 import fcntl
 import math
 import os
+import random
 import signal
 import socket
 import statistics
@@ -563,10 +564,13 @@ class StreamlitClient:
 
     Like the browser it keeps every widget's value and sends them all with each rerun,
     sends back the query string the app last wrote (page_info_changed, the browser's
-    address bar), the page's script hash, and a context (locale, time zone, URL)."""
+    address bar), the page's script hash, and a context (locale, time zone, URL).
+    `cookie` (e.g. "fc_route=KEY", behind deploy/'s nginx) goes with every request,
+    as a browser's cookie jar would send it."""
 
-    def __init__(self, url: str) -> None:
+    def __init__(self, url: str, cookie: str = "") -> None:
         self.url = url
+        self.cookie = cookie
         self.ws: Any = None
         self.query = f"lang=en&{PROFILE}"
         self.page_hash = ""
@@ -579,12 +583,48 @@ class StreamlitClient:
         stream = self.url.replace("http://", "ws://") + "app/_stcore/stream"
         # permessage-deflate on, as Chromium negotiates it
         self.ws = await websockets.connect(
-            stream, subprotocols=["streamlit"], max_size=None, close_timeout=2
+            stream,
+            subprotocols=["streamlit"],
+            max_size=None,
+            close_timeout=2,
+            additional_headers={"Cookie": self.cookie} if self.cookie else None,
         )
 
     async def close(self) -> None:
         if self.ws is not None:
             await self.ws.close()
+
+    async def reconnect(self, attempts: int = 12) -> int:
+        """Open a new WebSocket once this one has dropped, as Streamlit 1.67's frontend
+        does (its ConnectionManager): wait 250-500 ms (then up to 4 s, doubling), ping
+        _stcore/health and _stcore/host-config until both answer 200 (retried after 100 ms,
+        doubling up to 4 s), then connect; all again if that fails. No rerun: the frontend
+        asks for one at once only when a run was under way. Returns the attempts made."""
+        import websockets
+
+        await self.close()
+        base = f"{self.url}app/_stcore/"
+        for attempt in range(1, attempts + 1):
+            top = min(4.0, 0.5 * 2 ** (attempt - 1))
+            await asyncio.sleep(random.uniform(0.25 if attempt == 1 else top / 2, top))
+            for ping in range(1, 20):
+                try:
+                    answers = await asyncio.gather(
+                        http_get(base + "health", self.cookie),
+                        http_get(base + "host-config", self.cookie),
+                    )
+                    if all(status == 200 for status, _headers in answers):
+                        break
+                except (OSError, EOFError, TimeoutError):
+                    pass
+                wait = min(4.0, 0.1 * 2 ** (ping - 1))
+                await asyncio.sleep(wait if ping == 1 else wait * random.uniform(0.7, 1))
+            try:
+                await self.connect()
+                return attempt
+            except (OSError, TimeoutError, websockets.InvalidHandshake):
+                continue
+        raise RuntimeError(f"no new WebSocket after {attempts} attempts")
 
     def _drawn(self, which: str, proto: Any) -> None:
         key = proto.id.rsplit("-", 1)[-1]
@@ -644,6 +684,30 @@ class StreamlitClient:
         if VERDICT[budget] not in run.headings:
             raise AssertionError(f"expected {VERDICT[budget]!r}, the run drew {run.headings}")
         return run
+
+
+async def http_get(url: str, cookie: str = "", timeout: float = 15) -> tuple[int, dict[str, str]]:
+    """GET an http:// URL as a browser would, with its cookie: the status and the headers
+    (names in lower case, repeated ones joined by newlines); the body is read and dropped."""
+    parts = urllib.parse.urlsplit(url)
+    lines = [f"GET {parts.path or '/'}{'?' if parts.query else ''}{parts.query} HTTP/1.1"]
+    lines += [f"Host: {parts.netloc}", "Connection: close"]
+    lines += [f"Cookie: {cookie}"] if cookie else []
+    async with asyncio.timeout(timeout):
+        reader, writer = await asyncio.open_connection(parts.hostname, parts.port or 80)
+        try:
+            writer.write(("\r\n".join(lines) + "\r\n\r\n").encode())
+            head = (await reader.readuntil(b"\r\n\r\n")).decode("latin-1")
+            await reader.read()
+        finally:
+            writer.close()
+    status, *fields = head.strip().split("\r\n")
+    headers: dict[str, str] = {}
+    for line in fields:
+        name, _colon, value = line.partition(":")
+        key = name.strip().lower()
+        headers[key] = f"{headers[key]}\n{value.strip()}" if key in headers else value.strip()
+    return int(status.split()[1]), headers
 
 
 async def ws_solo(url: str, reruns: int, pause: float) -> list[float]:
