@@ -125,6 +125,45 @@
   if (framed) setInterval(soon, 1000); // an address change alone moves no element
   window.addEventListener("resize", soon);
 
+  // Streamlit says "Connecting" in its toolbar, which the app hides (toolbar
+  // mode "minimal"): while the app's connection is down (its process stopped
+  // or restarts), this page says it itself, in its language, and takes it
+  // back once the connection is open again. The page stays as it was.
+  const LOST = "Connection lost. Please wait for the app to reconnect, then try again.";
+  let notice = null;
+  const connection = (up) => {
+    if (up) {
+      if (notice) notice.hidden = true;
+      return;
+    }
+    if (!notice) {
+      notice = document.createElement("div");
+      notice.setAttribute("role", "status");
+      notice.dataset.fcConnection = "lost";
+      Object.assign(notice.style, {
+        position: "fixed", top: "0", left: "0", right: "0", zIndex: "1000100",
+        padding: "0.5rem 1rem", background: "#fff3cd", color: "#3d2c00",
+        borderBottom: "2px solid #8a6d00", font: "600 1rem/1.4 sans-serif", textAlign: "center",
+      });
+    }
+    notice.textContent = TABLE[lang][LOST];
+    notice.hidden = false;
+    if (!notice.isConnected) document.body.append(notice);
+  };
+  let leaving = false; // a reload or another page closes the connection too
+  window.addEventListener("beforeunload", () => { leaving = true; });
+  window.addEventListener("pagehide", () => { leaving = true; });
+  window.addEventListener("pageshow", () => { leaving = false; });
+  const Native = window.WebSocket;
+  window.WebSocket = class extends Native {
+    constructor(...args) {
+      super(...args);
+      if (!String(args[0]).includes("/_stcore/stream")) return;
+      this.addEventListener("open", () => connection(true));
+      this.addEventListener("close", () => leaving || connection(false));
+    }
+  };
+
   root.lang = lang;
   new MutationObserver((mutations) => {
     soon();

@@ -7,15 +7,15 @@ from typing import Any
 
 import streamlit as st
 
-from classifier import FIELDS, describe_model, label, models
+from classifier import describe_model, label, models
 
 from . import rules, state
 from .i18n import N_, gettext
 from .labels import FIELD_HELP, FIELD_LABELS, GROUPS, NO, UNKNOWN, VALUE_LABELS, YES
 from .view import plain
 
-KIND = {f.name: f.kind for f in FIELDS}
-VALUES = {f.name: f.values for f in FIELDS}
+KIND = state.KIND
+VALUES = state.VALUES
 MODEL_LABEL = N_("Model")
 PROFILE_TITLE = N_("Contact profile")
 RESET = N_("Clear the form")
@@ -34,16 +34,7 @@ TOO_LARGE = N_(
 
 def _on_change(field: str, lang: str) -> None:
     value = st.session_state[state.widget_key(field, lang)]
-    kind = KIND.get(field, "text")
-    if kind == "bool":
-        value = {"yes": True, "no": False}.get(value)
-    elif kind == "choice":
-        value = None if value == "unknown" else value
-    elif kind == "text":
-        value = value or None
-    elif kind == "count":
-        value = None if value is None else int(value)
-    state.set_field(field, value)
+    state.set_field(field, state.from_widget(field, value))
 
 
 def _initial(field: str, value: Any) -> Any:
@@ -55,6 +46,46 @@ def _initial(field: str, value: Any) -> Any:
     if kind == "text":
         return value or ""
     return value
+
+
+def choices(field: str, lang: str) -> dict[str, str]:
+    """A choice field's options (id -> label in `lang`); {} for counts and text."""
+    _ = gettext(lang)
+    kind = KIND.get(field, "text")
+    if kind == "bool":
+        return {"unknown": _(UNKNOWN), "yes": _(YES), "no": _(NO)}
+    if kind == "choice":
+        return {"unknown": _(UNKNOWN)} | {v: _(VALUE_LABELS[(field, v)]) for v in VALUES[field]}
+    return {}
+
+
+def keep_what_the_page_shows(lang: str) -> None:
+    """On a session's first run, the values the page still shows win over its link.
+
+    A page whose app process stopped (or restarted) reconnects to a new one and
+    keeps what is on screen; its first run there carries every widget's value,
+    the learner's latest change included (see `state.sent_by_the_page`). Only
+    values the widget could hold count: a page can send anything."""
+    team = rules.current()
+    for key, shown in state.sent_by_the_page().items():
+        if key == f"model_{lang}":
+            names = {label("model", m, lang): m for m in models(team)}
+            if shown in names:
+                state.set_model(names[shown])
+            continue
+        field = key.removeprefix("field_").removesuffix(f"_{lang}")
+        if key != state.widget_key(field, lang) or field not in state.FORM_FIELDS:
+            continue
+        kind = KIND.get(field, "text")
+        options = {text: option for option, text in choices(field, lang).items()}
+        if options:
+            if shown in options:
+                state.set_field(field, state.from_widget(field, options[shown]))
+        elif kind == "count":
+            if shown is None or (type(shown) is int and 0 <= shown <= MAX_COUNT):
+                state.set_field(field, shown)
+        elif isinstance(shown, str) and len(shown) <= 200:
+            state.set_field(field, shown or None)
 
 
 def field_widget(field: str, lang: str) -> None:
@@ -72,11 +103,10 @@ def field_widget(field: str, lang: str) -> None:
         "on_change": _on_change,
         "args": (field, lang),
     }
+    names = choices(field, lang)
     if kind == "bool":
-        words = {"unknown": _(UNKNOWN), "yes": _(YES), "no": _(NO)}
-        st.radio(options=list(words), format_func=words.__getitem__, horizontal=True, **common)
+        st.radio(options=list(names), format_func=names.__getitem__, horizontal=True, **common)
     elif kind == "choice":
-        names = {"unknown": _(UNKNOWN)} | {v: _(VALUE_LABELS[(field, v)]) for v in VALUES[field]}
         if len(names) > 5:
             st.selectbox(options=list(names), format_func=names.__getitem__, **common)
         else:

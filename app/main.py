@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from app import rules, state
+from app import form, rules, state
 from app.chrome import marker
 from app.i18n import LANGUAGES, N_, NATIVE_NAMES, gettext
 from app.screens import assessment, batch, classify, compare, practice, verify
@@ -77,7 +77,10 @@ def navigation_links(pages: list[st.Page], lang: str) -> None:
 
 
 def main() -> None:
+    new_session = state.SYNCED not in st.session_state
     lang = state.start()
+    if new_session:
+        form.keep_what_the_page_shows(lang)
     _ = gettext(lang)
     st.set_page_config(page_title=_(APP_TITLE), layout="wide")
     requested = st.query_params.get("page", "classify")

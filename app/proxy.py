@@ -85,6 +85,34 @@ def check(settings: Settings) -> None:
         raise ProxyError(f"user: {settings.user!r} is not a user name")
 
 
+def route(port: int) -> str:
+    """The `fc_route` cookie value that names the app process on `port`."""
+    return f"p{port}"
+
+
+def upstreams(ports: Sequence[int]) -> str:
+    """nginx's upstream groups: every process, for a browser's first request;
+    then one per process, the others as its backups, for the browsers it answered."""
+    server = "        server 127.0.0.1:{port} max_fails=3 fail_timeout=10s{backup};"
+    blocks = [
+        "    upstream funnel_coach_app {",
+        *(server.format(port=port, backup="") for port in ports),
+        "        keepalive 32;",
+        "        keepalive_timeout 4s;",
+        "    }",
+    ]
+    for port in ports:
+        blocks += [
+            f"    upstream app_{route(port)} {{",
+            server.format(port=port, backup=""),
+            *(server.format(port=other, backup=" backup") for other in ports if other != port),
+            "        keepalive 8;",
+            "        keepalive_timeout 4s;",
+            "    }",
+        ]
+    return "\n".join(blocks)
+
+
 def render(template: str, settings: Settings) -> str:
     """The template with every @@FIELD@@ filled; an unknown field is an error."""
     check(settings)
@@ -97,9 +125,12 @@ def render(template: str, settings: Settings) -> str:
         "SERVER_NAMES": " ".join(dict.fromkeys(names)),
         "SITE": str(settings.site),
         "MAX_BODY": f"{server.MAX_UPLOAD_MB + 10}m",
-        "UPSTREAM_SERVERS": "\n".join(
-            f"        server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;"
-            for port in settings.app_ports
+        "UPSTREAMS": upstreams(settings.app_ports),
+        "ROUTE_UPSTREAMS": "\n".join(
+            f'        "{route(port)}" app_{route(port)};' for port in settings.app_ports
+        ),
+        "SERVED_NAMES": "\n".join(
+            f'        "~127\\.0\\.0\\.1:{port}$" {route(port)};' for port in settings.app_ports
         ),
         "SITE_HEADERS": site_headers(settings.site_csp),
     }

@@ -31,6 +31,8 @@ OUTSIDE = "_query_from_outside"  # this run's query string is a link, not our ow
 FRAMED = "_framed"  # the app is framed in a lesson page of the site (?framed=1)
 
 FORM_FIELDS: tuple[str, ...] = ("name", *(f.name for f in FIELDS))
+KIND = {f.name: f.kind for f in FIELDS}
+VALUES = {f.name: f.values for f in FIELDS}
 QUERY_KEYS: tuple[str, ...] = (LANG, MODEL, *FORM_FIELDS)
 #: Practice's round lives in the address too: level, seed, first story, subset,
 #: position and the answers given (see screens/practice.py); so does an
@@ -80,6 +82,46 @@ def start() -> str:
     if st.session_state.get(LANG) not in LANGUAGES:
         st.session_state[LANG] = negotiate(st.context.locale) or "en"
     return str(st.session_state[LANG])
+
+
+def from_widget(field: str, value: Any) -> Any:
+    """A field's value in the profile, from what its widget holds."""
+    kind = KIND.get(field, "text")
+    if kind == "bool":
+        return {"yes": True, "no": False}.get(value)
+    if kind == "choice":
+        return None if value == "unknown" else value
+    if kind == "text":
+        return value or None
+    if kind == "count":
+        return None if value is None else int(value)
+    return value
+
+
+def sent_by_the_page() -> dict[str, Any]:
+    """The values of the widgets that the page sent with this run, by widget key,
+    as the page shows them (a choice's label, a number, a text).
+
+    A page whose app process stopped (or restarted) reconnects to a new one
+    and keeps what is on screen; its first run there carries every widget's
+    value, the learner's latest change included. The new session has no
+    callbacks for those widgets yet, so without this the change would be
+    overwritten by the link's values. Streamlit keeps them by widget id
+    (`…-<key>`), serialized; not a public API, hence the care."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+        from streamlit.runtime.state.session_state import Serialized
+
+        ctx = get_script_run_ctx()
+        states = ctx.session_state._state._new_widget_state.states if ctx else {}
+        sent: dict[str, Any] = {}
+        for widget_id, held in states.items():
+            if isinstance(held, Serialized):
+                which = held.value.WhichOneof("value")
+                sent[widget_id.rsplit("-", 1)[-1]] = getattr(held.value, which) if which else None
+        return sent
+    except Exception:  # another Streamlit: the link alone, as before
+        return {}
 
 
 def _load(query: dict[str, str]) -> None:

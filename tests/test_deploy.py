@@ -46,12 +46,23 @@ def settings(**changes: Any) -> proxy.Settings:
 def test_the_configuration_names_every_process_the_hosts_and_the_sites_csp() -> None:
     conf = proxy.render(TEMPLATE, settings())
     assert "@@" not in conf
-    upstream = conf.split("upstream funnel_coach_app {")[1].split("}")[0]
-    assert re.findall(r"server (127\.0\.0\.1:\d+)", upstream) == [
+    # A first request goes to any process; a browser's later ones to the process
+    # its cookie names, the others standing by for it.
+    first = conf.split("upstream funnel_coach_app {")[1].split("}")[0]
+    assert re.findall(r"server (127\.0\.0\.1:\d+) max_fails=3", first) == [
         "127.0.0.1:8501",
         "127.0.0.1:8502",
     ]
-    assert "hash $fc_route consistent;" in upstream
+    assert "backup" not in first and "hash" not in first
+    for port, other in ((8501, 8502), (8502, 8501)):
+        group = conf.split(f"upstream app_p{port} {{")[1].split("}")[0]
+        assert re.findall(r"server (127\.0\.0\.1:\d+)[^;]*?( backup)?;", group) == [
+            (f"127.0.0.1:{port}", ""),
+            (f"127.0.0.1:{other}", " backup"),
+        ]
+        assert f'"p{port}" app_p{port};' in conf
+        assert f'"~127\\.0\\.0\\.1:{port}$" p{port};' in conf
+    assert conf.count("proxy_pass http://$fc_upstream;") == 2
     assert "server_name 127.0.0.1 localhost coach.example.org;" in conf
     # Every site location sends the same CSP as the Python server.
     assert conf.count("add_header Content-Security-Policy \"default-src 'self'; script-") == 2
@@ -188,21 +199,12 @@ def routes(log: Path) -> dict[str, set[str]]:
 
 
 def key_for_each_process(deployed: Deployment) -> dict[str, str]:
-    """A routing cookie value that nginx sends to each app process."""
-    chosen: dict[str, str] = {}
-    for number in range(200):
-        key = f"probe{number}"
-        request = urllib.request.Request(
-            deployed.url + "app/_stcore/health", headers={"Cookie": f"fc_route={key}"}
-        )
-        urllib.request.urlopen(request, timeout=10).read()
-        # nginx writes the line just after it answered.
-        logged(deployed.log, f"route={key}", "/app/_stcore/health")
-        [upstream] = routes(deployed.log)[key]
-        chosen.setdefault(upstream, key)
-        if len(chosen) == 2:
-            return chosen
-    raise AssertionError(f"nginx sent 200 routing keys to one process: {chosen}")
+    """The routing cookie value that names each app process (nginx sets it)."""
+    request = urllib.request.Request(deployed.url + "app/_stcore/health")
+    with urllib.request.urlopen(request, timeout=10) as answer:
+        given = ", ".join(answer.headers.get_all("Set-Cookie") or [])
+    assert re.search(r"fc_route=p\d+; Path=/app/; HttpOnly; SameSite=Lax", given), given
+    return {f"127.0.0.1:{port}": proxy.route(port) for port in deployed.app_ports}
 
 
 def logged(log: Path, marker: str, last: str, timeout: float = 10) -> list[str]:
@@ -346,9 +348,16 @@ def test_a_session_whose_process_stops_reconnects_to_the_other_and_works(
     port = deployed.app_ports[1]
     key = keys[f"127.0.0.1:{port}"]
     stream = '"GET /app/_stcore/stream"'
-    before = sum(stream in line for line in logged(deployed.log, f"route={key}", ""))
     context = browser.new_context(viewport={"width": 1280, "height": 1000})
     context.add_cookies([{"name": "fc_route", "value": key, "url": deployed.url + "app/"}])
+    # The page's health pings before it reconnects can be held, so the outage
+    # lasts long enough to be looked at.
+    held: list[Any] = []
+    holding = [False]
+    context.route(
+        "**/app/_stcore/health",
+        lambda route: held.append(route) if holding[0] else route.continue_(),
+    )
     page = context.new_page()
     page.set_default_timeout(60_000)
     page.goto(f"{deployed.url}app/?lang={lang}")
@@ -358,35 +367,51 @@ def test_a_session_whose_process_stops_reconnects_to_the_other_and_works(
     interactions.press("Enter")
     page.get_by_role("heading", name=verdict("visitor")).wait_for()
     settle(page)
+    holding[0] = True
+    os.kill(int((deployed.log.parent.parent / f"app-{port}.pid").read_text()), signal.SIGKILL)
+    # While it has no connection, the page says so in its language (Streamlit's
+    # own status lives in the toolbar the app hides) and keeps its verdict.
+    notice = page.get_by_role("status").filter(
+        has_text=_("Connection lost. Please wait for the app to reconnect, then try again.")
+    )
+    notice.wait_for()
+    assert page.get_by_role("heading", name=verdict("visitor")).is_visible()
     with page.expect_websocket(timeout=60_000):
-        os.kill(int((deployed.log.parent.parent / f"app-{port}.pid").read_text()), signal.SIGKILL)
+        holding[0] = False
+        for route in held:
+            route.continue_()
     # Streamlit's client reconnects through nginx, which sends it to the other
     # process: the page stays on screen with its verdict, never blank.
+    notice.wait_for(state="hidden")
     settle(page)
     assert page.get_by_role("heading", name=verdict("visitor")).is_visible()
-    # And it works. The new process starts the session from the page's link
-    # (which holds every change made so far), so the very first change after a
-    # reconnect can be lost (reported; the app's behaviour, not the proxy's):
-    # at most two tries.
-    identified = page.get_by_role(
-        "radiogroup", name=_("Identified (we hold their personal data)")
-    ).get_by_text(_("Yes"), exact=True)
-    for _attempt in range(2):
-        identified.click()
-        settle(page)
-        if page.get_by_role("heading", name=verdict("lead")).is_visible():
-            break
-    page.get_by_role("heading", name=verdict("lead")).wait_for()
+    # And it works, from the first change: the new process's session takes the
+    # values the page still shows, this change included, over the page's link.
+    page.get_by_role("radiogroup", name=_("Identified (we hold their personal data)")).get_by_text(
+        _("Yes"), exact=True
+    ).click()
+    page.get_by_role("heading", name=verdict("lead")).wait_for(timeout=15_000)
     assert "interactions=4" in page.url and "identified=true" in page.url
+    # The stopped process comes back (deploy/run restarts it); the page's session
+    # lives in the other one now, and so do its uploads: nginx rewrote its cookie
+    # to the process that answered it during the outage.
+    deadline = time.monotonic() + 120
+    while not proxy.healthy(port, timeout=1):
+        assert time.monotonic() < deadline, "the stopped app process was not restarted"
+        time.sleep(0.5)
+    page.get_by_role("link", name=_("Batch"), exact=True).click()
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+        str(ROOT / "examples" / "contacts.csv")
+    )
+    page.locator("[data-testid=stAlertContentSuccess]").wait_for()
+    [cookie] = [c for c in context.cookies() if c["name"] == "fc_route"]
     context.close()
-    # nginx logged the second WebSocket as tried on the stopped process, then the other.
     other = f"127.0.0.1:{deployed.app_ports[0]}"
-    deadline = time.monotonic() + 10
-    while True:
-        lines = logged(deployed.log, f"route={key}", stream)
-        streams = [line for line in lines if stream in line][before:]
-        if len(streams) >= 2 or time.monotonic() > deadline:
-            break
-        time.sleep(0.2)
-    assert len(streams) == 2, streams
-    assert f"{other} route=" in streams[1] and '" 101 ' in streams[1]
+    assert cookie["value"] == proxy.route(deployed.app_ports[0])
+    # nginx logged the page's second WebSocket on the other process, and the upload there.
+    lines = logged(deployed.log, f"route={cookie['value']}", stream)
+    streams = [line for line in lines if stream in line]
+    assert streams and f"upstream={other} " in streams[-1] and '" 101 ' in streams[-1], streams
+    puts = [line for line in lines if '"PUT /app/_stcore/upload_file/' in line]
+    assert puts and all(f"upstream={other} " in line for line in puts), puts
+    assert all(re.search(r'" 20\d ', line) for line in puts), puts

@@ -195,3 +195,61 @@ def test_an_ended_session_s_uploads_are_closed_whoever_holds_them() -> None:
     downloads._close_uploads({"live-session"})
     assert other.closed
     assert "ended-session" not in downloads._uploads and "live-session" not in downloads._uploads
+
+
+def first_run_headings(served: str, query: str, widgets: dict[str, str]) -> list[str]:
+    """A new session's first run, as a page sends it after reconnecting to a new
+    process: the page's link and the values its widgets still show."""
+    import asyncio
+
+    import websockets
+    from streamlit.proto.BackMsg_pb2 import BackMsg
+    from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+    message = BackMsg()
+    message.rerun_script.query_string = query
+    for key, value in widgets.items():
+        widget = message.rerun_script.widget_states.widgets.add()
+        widget.id = f"$$ID-0123456789abcdef-{key}"
+        widget.string_value = value
+
+    async def run() -> list[str]:
+        headings: list[str] = []
+        host = urlsplit(served).netloc
+        async with websockets.connect(
+            f"ws://{host}/app/_stcore/stream", subprotocols=["streamlit"], open_timeout=10
+        ) as ws:
+            await ws.send(message.SerializeToString())
+            async with asyncio.timeout(30):
+                while True:
+                    forward = ForwardMsg()
+                    forward.ParseFromString(await ws.recv())
+                    kind = forward.WhichOneof("type")
+                    if kind == "script_finished":
+                        return headings
+                    if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
+                        element = forward.delta.new_element
+                        if element.WhichOneof("type") == "heading":
+                            headings.append(element.heading.body)
+
+    return run_async(run())
+
+
+def test_a_reconnected_page_keeps_the_change_it_sends_first(served: str) -> None:
+    """The learner's first change after the app's process changed is not lost to
+    the page's (older) link; a value the widget could not hold is ignored."""
+    from app.i18n import gettext
+    from app.view import colon
+    from classifier import label
+
+    _ = gettext("it")
+
+    def verdict(stage: str) -> str:
+        return f"{_('Verdict')}{colon('it')}{label('stage', stage, 'it')}"
+
+    link = "page=classify&lang=it&interactions=4"
+    assert verdict("visitor") in first_run_headings(served, link, {})
+    sent = {"field_identified_it": _("Yes")}  # a page sends the label it shows
+    assert verdict("lead") in first_run_headings(served, link, sent)
+    odd = {"field_identified_it": "yes", "field_consent_it": "<b>all</b>"}
+    assert verdict("visitor") in first_run_headings(served, link, odd)
