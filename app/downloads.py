@@ -81,7 +81,9 @@ def _close_uploads(sessions: set[str]) -> None:
     from streamlit.runtime.uploaded_file_manager import UploadedFile
 
     for found in gc.get_objects():
-        if isinstance(found, UploadedFile) and found.file_id in ids:
+        # type(), not isinstance(): isinstance() of a dead weak proxy among the
+        # collector's objects raises ReferenceError.
+        if type(found) is UploadedFile and found.file_id in ids:
             with contextlib.suppress(Exception):
                 found.close()
 

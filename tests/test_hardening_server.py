@@ -11,6 +11,7 @@ import socket
 import time
 import urllib.error
 import urllib.request
+import weakref
 from urllib.parse import urlsplit
 
 import pytest
@@ -187,10 +188,15 @@ def test_an_ended_session_s_uploads_are_closed_whoever_holds_them() -> None:
         return UploadedFile(record, FileURLs())
 
     ended, other = upload("ended-file"), upload("other-file")
+    # A dead weak proxy among the collector's objects (as a full server has):
+    # isinstance() of one raises ReferenceError; the sweep must not.
+    gone = upload("gone")
+    dead = [weakref.proxy(gone)]
+    del gone
     downloads.watch_upload("ended-session", "ended-file")
     downloads.watch_upload("live-session", "other-file")
     downloads._close_uploads({"ended-session"})
-    assert ended.closed and not other.closed
+    assert ended.closed and not other.closed and dead
     assert other.getvalue() == b"x" * 4096
     downloads._close_uploads({"live-session"})
     assert other.closed
