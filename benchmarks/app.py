@@ -613,6 +613,8 @@ class StreamlitClient:
                         http_get(base + "health", self.cookie),
                         http_get(base + "host-config", self.cookie),
                     )
+                    for _status, headers in answers:
+                        self.keep_cookies(headers)
                     if all(status == 200 for status, _headers in answers):
                         break
                 except (OSError, EOFError, TimeoutError):
@@ -625,6 +627,16 @@ class StreamlitClient:
             except (OSError, TimeoutError, websockets.InvalidHandshake):
                 continue
         raise RuntimeError(f"no new WebSocket after {attempts} attempts")
+
+    def keep_cookies(self, headers: dict[str, str]) -> None:
+        """Take the cookies a response sets, as the browser's jar does (behind
+        deploy/'s nginx, `fc_route` is rewritten when another process answered)."""
+        jar = dict(part.split("=", 1) for part in self.cookie.split("; ") if "=" in part)
+        for line in headers.get("set-cookie", "").splitlines():
+            name, _equals, value = line.split(";", 1)[0].strip().partition("=")
+            if name:
+                jar[name] = value
+        self.cookie = "; ".join(f"{name}={value}" for name, value in jar.items())
 
     def _drawn(self, which: str, proto: Any) -> None:
         key = proto.id.rsplit("-", 1)[-1]
