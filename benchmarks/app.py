@@ -176,6 +176,24 @@ def ensure_site(root: Path, rebuild: bool) -> float | None:
     return float(out) if out else None
 
 
+def stop_group(process: subprocess.Popen[Any], grace: float, *, leader_only: bool = False) -> None:
+    """SIGTERM (to the process group, or with `leader_only` to its leader, which
+    stops its own children), then SIGKILL the whole group after `grace` seconds."""
+    if process.poll() is not None:
+        return
+    with contextlib.suppress(ProcessLookupError):
+        if leader_only:
+            process.send_signal(signal.SIGTERM)
+        else:
+            os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=grace)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=10)
+
+
 class Server:
     """`funnel-coach serve` in its own process group, stopped however we leave."""
 
@@ -234,15 +252,7 @@ class Server:
         process, self.process = self.process, None
         if process is None:
             return
-        if process.poll() is None:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGTERM)
-            try:
-                process.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=5)
+        stop_group(process, grace=15)
         if self.errors is not None:
             self.errors.close()
             self.errors = None

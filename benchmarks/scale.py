@@ -179,14 +179,8 @@ def deployed(workers: int, keep: bool) -> Iterator[Deployment]:
         ports = tuple(range(first, first + workers))
         yield Deployment(workers, url, ports, run_dir)
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)  # deploy/run stops nginx and its processes
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                with contextlib.suppress(ProcessLookupError):
-                    os.killpg(process.pid, signal.SIGKILL)
-                process.wait(timeout=10)
+        # deploy/run stops nginx and its processes on SIGTERM.
+        bench.stop_group(process, grace=30, leader_only=True)
         if keep:
             print(f"  run folder kept: {run_dir}")
         else:
