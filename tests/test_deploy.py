@@ -392,7 +392,7 @@ def test_a_session_whose_process_stops_reconnects_to_the_other_and_works(
     ).click()
     page.get_by_role("heading", name=verdict("lead")).wait_for(timeout=15_000)
     # The address follows once the run has finished.
-    page.wait_for_function("location.search.includes('identified=true')")
+    page.wait_for_url(lambda url: "identified=true" in url)
     assert "interactions=4" in page.url and "identified=true" in page.url
     # The stopped process comes back (deploy/run restarts it); the page's session
     # lives in the other one now, and so do its uploads: nginx rewrote its cookie
