@@ -7,7 +7,7 @@ from typing import Any
 
 import streamlit as st
 
-from classifier import describe_model, label, models
+from classifier import FIELDS, describe_model, label, models
 
 from . import rules, state
 from .i18n import N_, gettext
@@ -15,7 +15,7 @@ from .labels import FIELD_HELP, FIELD_LABELS, GROUPS, NO, UNKNOWN, VALUE_LABELS,
 from .view import plain
 
 KIND = state.KIND
-VALUES = state.VALUES
+VALUES = {f.name: f.values for f in FIELDS}
 MODEL_LABEL = N_("Model")
 PROFILE_TITLE = N_("Contact profile")
 RESET = N_("Clear the form")

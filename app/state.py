@@ -32,7 +32,6 @@ FRAMED = "_framed"  # the app is framed in a lesson page of the site (?framed=1)
 
 FORM_FIELDS: tuple[str, ...] = ("name", *(f.name for f in FIELDS))
 KIND = {f.name: f.kind for f in FIELDS}
-VALUES = {f.name: f.values for f in FIELDS}
 QUERY_KEYS: tuple[str, ...] = (LANG, MODEL, *FORM_FIELDS)
 #: Practice's round lives in the address too: level, seed, first story, subset,
 #: position and the answers given (see screens/practice.py); so does an

@@ -207,23 +207,6 @@ def routes(log: Path) -> dict[str, str]:
     return found
 
 
-def key_on(deployment: Deployment, upstream: str) -> str:
-    """A routing key, set by nginx on a first request as for a browser, that nginx
-    sends to `upstream`."""
-    for _attempt in range(100):
-        request = urllib.request.Request(deployment.url + "app/_stcore/health")
-        with urllib.request.urlopen(request, timeout=10) as answer:
-            match = COOKIE.search(", ".join(answer.headers.get_all("Set-Cookie") or []))
-        assert match, "nginx set no fc_route cookie"
-        key = match.group(1)
-        deadline = time.monotonic() + 5
-        while key not in (seen := routes(deployment.log)) and time.monotonic() < deadline:
-            time.sleep(0.05)  # nginx writes the line just after it answered
-        if seen.get(key) == upstream:
-            return key
-    raise RuntimeError(f"100 first visits never reached {upstream}")
-
-
 def memory(deployment: Deployment) -> tuple[dict[int, float], float]:
     """Resident MB of each app process (with its children) and of nginx with its workers."""
     apps = {port: bench.rss_mb(deployment.pid(port), family=True) for port in deployment.ports}
@@ -502,7 +485,7 @@ class Pages:
         self.holding = False
         self.pages: list[tuple[Any, Any, str, PageResult]] = []
         for lang in langs:
-            key = key_on(deployment, f"127.0.0.1:{port}")
+            key = proxy.route(port)  # nginx's cookie naming that process
             context = browser.new_context(viewport={"width": 1280, "height": 1000})
             context.add_cookies(
                 [{"name": "fc_route", "value": key, "url": deployment.url + "app/"}]

@@ -215,6 +215,15 @@ def settle(page: Any) -> None:
         page.wait_for_timeout(300)
 
 
+def upload_example(page: Any) -> None:
+    """Give the Batch page the example export (examples/contacts.csv) and wait
+    until it says what it read."""
+    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
+        str(ROOT / "examples" / "contacts.csv")
+    )
+    page.locator("[data-testid=stAlertContentSuccess]").wait_for()
+
+
 def run_async(coroutine: Any) -> Any:
     """asyncio.run in a thread of its own: a test worker that already drove Chromium
     through Playwright's sync API has an event loop running in its main thread,

@@ -10,7 +10,7 @@ import pytest
 from app.i18n import gettext
 from app.view import colon
 from classifier import label
-from tests.conftest import LANGS, ROOT, serious_violations, settle
+from tests.conftest import LANGS, ROOT, serious_violations, settle, upload_example
 
 pytestmark = pytest.mark.browser
 
@@ -194,10 +194,7 @@ def test_uploading_a_csv_shows_counts_and_offers_the_download(served: str, page:
     _ = gettext(lang)
     page.goto(f"{served}app/?page=batch&lang={lang}")
     page.locator(STARTED).wait_for()
-    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
-        str(ROOT / "examples" / "contacts.csv")
-    )
-    page.locator("[data-testid=stAlertContentSuccess]").wait_for()
+    upload_example(page)
     settle(page)
     body = page.locator("[data-testid=stMainBlockContainer]").inner_text()
     assert "200" in page.locator("[data-testid=stAlertContentSuccess]").inner_text()

@@ -25,7 +25,7 @@ from app import proxy, server
 from app.i18n import gettext
 from app.view import colon
 from classifier import classify, label, parse_text_value
-from tests.conftest import ROOT, free_port, in_ci, settle
+from tests.conftest import ROOT, free_port, in_ci, settle, upload_example
 
 NGINX = shutil.which("nginx") or ("/usr/sbin/nginx" if os.path.exists("/usr/sbin/nginx") else None)
 TEMPLATE = (ROOT / "deploy" / "nginx.conf").read_text(encoding="utf-8")
@@ -207,6 +207,14 @@ def key_for_each_process(deployed: Deployment) -> dict[str, str]:
     return {f"127.0.0.1:{port}": proxy.route(port) for port in deployed.app_ports}
 
 
+def wait_until_restarted(port: int) -> None:
+    """deploy/run's health loop (every 10 s) starts a stopped process again on its port."""
+    deadline = time.monotonic() + 120
+    while not proxy.healthy(port, timeout=1):
+        assert time.monotonic() < deadline, "the stopped app process was not restarted"
+        time.sleep(0.5)
+
+
 def logged(log: Path, marker: str, last: str, timeout: float = 10) -> list[str]:
     """The access log's lines with `marker`, once one has `last` (nginx logs a
     WebSocket when it closes)."""
@@ -286,10 +294,7 @@ def test_a_csv_is_uploaded_and_its_classification_downloaded_through_the_proxy(
     page.set_default_timeout(60_000)
     page.goto(f"{deployed.url}app/?page=batch&lang={lang}")
     page.locator(STARTED).wait_for()
-    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
-        str(ROOT / "examples" / "contacts.csv")
-    )
-    page.locator("[data-testid=stAlertContentSuccess]").wait_for()
+    upload_example(page)
     settle(page)
     assert "200" in page.locator("[data-testid=stAlertContentSuccess]").inner_text()
     with page.expect_download() as download:
@@ -328,10 +333,7 @@ def test_a_stopped_process_is_skipped_by_nginx_and_restarted_by_deploy_run(
     with urllib.request.urlopen(request, timeout=10) as answer:
         assert answer.status == 200
     # deploy/run's health loop (every 10 s) starts it again on the same port.
-    deadline = time.monotonic() + 120
-    while not proxy.healthy(port, timeout=1):
-        assert time.monotonic() < deadline, "the stopped app process was not restarted"
-        time.sleep(0.5)
+    wait_until_restarted(port)
     assert int(pid_file.read_text()) != stopped
 
 
@@ -397,15 +399,9 @@ def test_a_session_whose_process_stops_reconnects_to_the_other_and_works(
     # The stopped process comes back (deploy/run restarts it); the page's session
     # lives in the other one now, and so do its uploads: nginx rewrote its cookie
     # to the process that answered it during the outage.
-    deadline = time.monotonic() + 120
-    while not proxy.healthy(port, timeout=1):
-        assert time.monotonic() < deadline, "the stopped app process was not restarted"
-        time.sleep(0.5)
+    wait_until_restarted(port)
     page.get_by_role("link", name=_("Batch"), exact=True).click()
-    page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(
-        str(ROOT / "examples" / "contacts.csv")
-    )
-    page.locator("[data-testid=stAlertContentSuccess]").wait_for()
+    upload_example(page)
     [cookie] = [c for c in context.cookies() if c["name"] == "fc_route"]
     context.close()
     other = f"127.0.0.1:{deployed.app_ports[0]}"
