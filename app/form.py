@@ -68,6 +68,11 @@ def keep_what_the_page_shows(lang: str) -> None:
     values the widget could hold count: a page can send anything."""
     team = rules.current()
     for key, shown in state.sent_by_the_page().items():
+        if key == group_key(lang):
+            ids = {text: group_id for group_id, text in group_labels(lang).items()}
+            if shown in ids:
+                st.session_state[state.FORM_GROUP] = ids[shown]
+            continue
         if key == f"model_{lang}":
             names = {label("model", m, lang): m for m in models(team)}
             if shown in names:
@@ -168,13 +173,39 @@ def link_problems(lang: str) -> None:
         )
 
 
+def group_key(lang: str) -> str:
+    """The key of the form's tabs in one language (their value is a tab's label)."""
+    return f"form_group_{lang}"
+
+
+def group_labels(lang: str) -> dict[str, str]:
+    """The form's groups: id -> tab label in `lang`."""
+    _ = gettext(lang)
+    return {group_id: _(title) for group_id, title, _fields in GROUPS}
+
+
+def _group_changed(lang: str) -> None:
+    shown = st.session_state.get(group_key(lang))
+    ids = {text: group_id for group_id, text in group_labels(lang).items()}
+    if shown in ids:
+        st.session_state[state.FORM_GROUP] = ids[shown]
+
+
 def profile_form(lang: str) -> None:
-    """The grouped form; every widget writes into the session's profile."""
+    """The grouped form; every widget writes into the session's profile.
+
+    Only the open tab's fields are drawn: each widget costs every rerun its
+    share of time (the verdict follows each change), and a closed tab's fields
+    cannot be seen anyway. Opening a tab reruns the page and draws its fields."""
     _ = gettext(lang)
     st.header(_(PROFILE_TITLE), anchor=False)
-    tabs = st.tabs([_(title) for _id, title, _fields in GROUPS])
-    for tab, (group_id, _title, fields) in zip(tabs, GROUPS, strict=True):
-        with tab, st.container(key=f"group_{group_id}"):
-            for field in fields:
-                field_widget(field, lang)
+    labels = group_labels(lang)
+    key = group_key(lang)
+    st.session_state[key] = labels[state.form_group()]
+    tabs = st.tabs(list(labels.values()), key=key, on_change=_group_changed, args=(lang,))
+    for tab, (_group_id, _title, fields) in zip(tabs, GROUPS, strict=True):
+        if tab.open:
+            with tab:
+                for field in fields:
+                    field_widget(field, lang)
     st.button(_(RESET), on_click=state.clear, key="reset")

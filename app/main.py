@@ -13,7 +13,7 @@ from app import form, rules, state
 from app.chrome import marker
 from app.i18n import LANGUAGES, N_, NATIVE_NAMES, gettext
 from app.screens import assessment, batch, classify, compare, practice, verify
-from app.view import plain
+from app.view import STYLE, plain
 
 APP_TITLE = N_("Funnel Coach: lead or prospect?")
 CLASSIFY = N_("Classify")
@@ -95,7 +95,7 @@ def main() -> None:
     ]
     st.session_state["_pages"] = dict(zip(PAGES, pages, strict=True))  # for st.switch_page
     navigation = st.navigation(pages, position="hidden")
-    st.markdown(GLOBAL_STYLE + marker(lang), unsafe_allow_html=True)
+    st.markdown(GLOBAL_STYLE + STYLE + marker(lang), unsafe_allow_html=True)
     navigation_links(pages, lang)
     framed = bool(st.session_state.get(state.FRAMED))
     heading, picker = st.columns([5, 1], vertical_alignment="bottom")

@@ -19,6 +19,7 @@ import socket
 import subprocess
 import sys
 import time
+import weakref
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -158,6 +159,40 @@ def configure_streamlit() -> None:
 
     for name, value in streamlit_options(os.environ).items():
         config.set_option(name, value, where_defined="funnel-coach serve")
+
+
+def full_first_run() -> None:
+    """A session's first rerun runs the whole page, even if the page asked for a fragment.
+
+    A page whose app process stopped (or restarted) reconnects to another one
+    and sends its next change as a rerun of the Classify form's fragment
+    (`screens/classify.py`), which the new session has never run: Streamlit
+    drops such a request, so the change would be lost and the page would look
+    frozen. Run the page instead, with the widget values the page sent (the
+    page's first run then keeps them: `form.keep_what_the_page_shows`). Every
+    later request is left as it is. Streamlit's internals, hence the care: with
+    another Streamlit, nothing changes."""
+    try:
+        from streamlit.runtime.app_session import AppSession
+    except ImportError:
+        return
+    original = AppSession.request_rerun
+    if getattr(original, "first_run_in_full", False):
+        return
+    started: weakref.WeakSet[Any] = weakref.WeakSet()
+
+    def request_rerun(self: Any, client_state: Any) -> None:
+        if self not in started:
+            started.add(self)
+            if client_state is not None and client_state.fragment_id:
+                whole = type(client_state)()
+                whole.CopyFrom(client_state)
+                whole.fragment_id = ""
+                client_state = whole
+        original(self, client_state)
+
+    request_rerun.first_run_in_full = True  # type: ignore[attr-defined]
+    AppSession.request_rerun = request_rerun  # type: ignore[method-assign]
 
 
 #: Streamlit preloads its 375 kB icon font on every first load, a third of the
@@ -507,6 +542,7 @@ def create_app(  # type: ignore[no-untyped-def]
         from .screens.classify import COPY_SCRIPT
 
         configure_streamlit()
+        full_first_run()
         # An upload stays in memory: Starlette would spool every part over 1 MiB
         # to a temporary file on disk (deleted, but written).
         MultiPartParser.spool_max_size = (MAX_UPLOAD_MB + 10) * 1024 * 1024

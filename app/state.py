@@ -19,6 +19,7 @@ from classifier import FIELDS, Problem, ProfileError, models, parse_profile, par
 
 from . import rules
 from .i18n import LANGUAGES, negotiate
+from .labels import GROUPS
 
 LANG = "lang"
 MODEL = "model"
@@ -29,6 +30,7 @@ BAD_LANG = "_bad_lang"
 BAD_MODEL = "_bad_model"
 OUTSIDE = "_query_from_outside"  # this run's query string is a link, not our own writing
 FRAMED = "_framed"  # the app is framed in a lesson page of the site (?framed=1)
+FORM_GROUP = "form_group"  # the form's open tab, by group id (its label is per language)
 
 FORM_FIELDS: tuple[str, ...] = ("name", *(f.name for f in FIELDS))
 KIND = {f.name: f.kind for f in FIELDS}
@@ -141,6 +143,13 @@ def _load(query: dict[str, str]) -> None:
             problems.append(problem)
     st.session_state[PROFILE] = profile
     st.session_state[QUERY_PROBLEMS] = problems
+
+
+def form_group() -> str:
+    """The group of fields the form shows (the first until a tab is opened)."""
+    ids = [group_id for group_id, _title, _fields in GROUPS]
+    current = st.session_state.get(FORM_GROUP)
+    return current if current in ids else ids[0]
 
 
 def profile() -> dict[str, Any]:

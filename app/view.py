@@ -47,6 +47,9 @@ STYLE = """
 @media (max-width:40rem){.st-key-batch_mapping table{table-layout:fixed;width:100%}
  .st-key-batch_mapping :is(th,td):nth-child(1){width:29%}
  .st-key-batch_mapping :is(th,td):nth-child(2){width:31%}}
+.fc-note{margin:.2rem 0 .6rem;padding:.75rem 1rem;border-radius:.5rem}
+.fc-note--info{background:#e3f0fc;color:#0b3c6e}
+.fc-note--warning{background:#fff4d1;color:#5a4200}
 .fc-visually-hidden{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);
  white-space:nowrap}
 html[data-fc-scheme="dark"]{--fc-box-bg:#272935;--fc-box-fg:#e9ebfc}
@@ -62,6 +65,8 @@ html[data-fc-scheme="dark"] .fc-badge{background:#2e3140;color:#e9ebfc}
 html[data-fc-scheme="dark"] .fc-badge--hot{background:#b71c1c;color:#fff}
 html[data-fc-scheme="dark"] .fc-badge--cold{background:#1565c0;color:#fff}
 html[data-fc-scheme="dark"] .fc-criteria li{background:#272935;color:#e9ebfc}
+html[data-fc-scheme="dark"] .fc-note--info{background:#17304a;color:#d2e6ff}
+html[data-fc-scheme="dark"] .fc-note--warning{background:#3b3112;color:#ffe8a8}
 </style>
 """
 
@@ -144,10 +149,6 @@ TEXT_LIMIT = 1000
 LONG_WORD = re.compile(rf"\S{{{WORD_LIMIT + 1},}}")
 
 
-def style() -> None:
-    st.markdown(STYLE, unsafe_allow_html=True)
-
-
 def _steps(kind: str, values: tuple[str, ...], current: str, lang: str, css: str, mark: str) -> str:
     items = []
     count = len(values)
@@ -165,7 +166,7 @@ def _steps(kind: str, values: tuple[str, ...], current: str, lang: str, css: str
     return f'<ol class="{css}">{"".join(items)}</ol>'
 
 
-def steps(verdict: Verdict, kind: str, lang: str) -> None:
+def steps(verdict: Verdict, kind: str, lang: str) -> str:
     """The funnel (kind "stage") or the journey (kind "phase"), current step marked."""
     _ = gettext(lang)
     title, values, current, css, mark = (
@@ -173,8 +174,7 @@ def steps(verdict: Verdict, kind: str, lang: str) -> None:
         if kind == "stage"
         else (JOURNEY_TITLE, PHASES, verdict.phase, "fc-journey", CURRENT_PHASE)
     )
-    st.markdown(f"**{_(title)}**")
-    st.markdown(_steps(kind, values, current, lang, css, _(mark)), unsafe_allow_html=True)
+    return f"**{_(title)}**\n\n{_steps(kind, values, current, lang, css, _(mark))}"
 
 
 def bar(name: str, value: int, maximum: int) -> str:
@@ -186,7 +186,7 @@ def bar(name: str, value: int, maximum: int) -> str:
     )
 
 
-def badges(verdict: Verdict, lang: str) -> None:
+def badges(verdict: Verdict, lang: str) -> str:
     _ = gettext(lang)
     parts = []
     if verdict.temperature:
@@ -197,10 +197,10 @@ def badges(verdict: Verdict, lang: str) -> None:
             "</span>"
         )
     parts.append(f'<span class="fc-badge">{escape(_(SCORE).format(score=verdict.score))}</span>')
-    st.markdown(f'<div class="fc-badges">{"".join(parts)}</div>', unsafe_allow_html=True)
+    return f'<div class="fc-badges">{"".join(parts)}</div>'
 
 
-def scores(verdict: Verdict, lang: str) -> None:
+def scores(verdict: Verdict, lang: str) -> str:
     _ = gettext(lang)
     html = bar(_(SCORE_OF).format(name=_(FIT), value=verdict.fit, max=50), verdict.fit, 50)
     html += bar(
@@ -208,43 +208,46 @@ def scores(verdict: Verdict, lang: str) -> None:
         verdict.engagement,
         50,
     )
-    st.markdown(html, unsafe_allow_html=True)
+    return f"<div>{html}</div>"
 
 
-def criteria(verdict: Verdict, lang: str) -> None:
+def criteria(verdict: Verdict, lang: str) -> str:
     _ = gettext(lang)
-    st.markdown(f"**{_(CRITERIA)}**")
     items = "".join(
         f'<li class="fc-{c.outcome}"><span aria-hidden="true">{ICONS[c.outcome]}</span> '
         f"<strong>{escape(label('criterion', c.id, lang))}</strong> "
         f"({escape(label('outcome', c.outcome, lang))}){escape(colon(lang))}{escape(c.text)}</li>"
         for c in verdict.criteria
     )
-    st.markdown(f'<ul class="fc-criteria">{items}</ul>', unsafe_allow_html=True)
+    return f'**{_(CRITERIA)}**\n\n<ul class="fc-criteria">{items}</ul>'
+
+
+def note(text: str, kind: str) -> str:
+    """A boxed line (kind "info" or "warning"), as HTML: one Markdown block with the rest."""
+    text = LINE_BREAKS.sub(" ", text).strip()
+    return f'<div class="fc-note fc-note--{kind}">{escape(text)}</div>'
 
 
 def verdict_view(verdict: Verdict, lang: str) -> None:
-    """The whole verdict: summary, pictures, criteria, what is missing, next action."""
+    """The whole verdict: summary, pictures, criteria, what is missing, next action.
+
+    A heading and one Markdown block: every element is a message to the browser
+    and a share of each rerun's time, so the parts are blocks of one text (blank
+    lines between them, so HTML and Markdown alternate)."""
     _ = gettext(lang)
-    style()
-    with st.container(key="verdict"):
-        st.header(f"{_(VERDICT)}{colon(lang)}{label('stage', verdict.stage, lang)}", anchor=False)
-        st.markdown(plain(verdict.summary))
-        badges(verdict, lang)
-        if verdict.out_of_target:
-            st.warning(_(OUT_OF_TARGET))
-        steps(verdict, "stage", lang)
-        steps(verdict, "phase", lang)
-        scores(verdict, lang)
-        criteria(verdict, lang)
-        st.markdown(f"**{_(MISSING)}**")
-        if verdict.missing:
-            st.markdown("\n".join(f"- {plain(m.text)}" for m in verdict.missing))
-        else:
-            st.markdown(_(NOTHING_MISSING))
-        st.markdown(
-            f"**{_(NEXT_ACTION)}{colon(lang)}"
-            f"{escape(label('next_action', verdict.next_action.id, lang))}**"
-        )
-        st.info(plain(verdict.next_action.text))
-        playbook_link(verdict.next_action.id, lang)
+    st.header(f"{_(VERDICT)}{colon(lang)}{label('stage', verdict.stage, lang)}", anchor=False)
+    blocks = [plain(verdict.summary), badges(verdict, lang)]
+    if verdict.out_of_target:
+        blocks.append(note(_(OUT_OF_TARGET), "warning"))
+    blocks += [steps(verdict, "stage", lang), steps(verdict, "phase", lang)]
+    blocks += [scores(verdict, lang), criteria(verdict, lang), f"**{_(MISSING)}**"]
+    if verdict.missing:
+        blocks.append("\n".join(f"- {plain(m.text)}" for m in verdict.missing))
+    else:
+        blocks.append(_(NOTHING_MISSING))
+    action = label("next_action", verdict.next_action.id, lang)
+    blocks.append(f"**{_(NEXT_ACTION)}{colon(lang)}{escape(action)}**")
+    blocks.append(note(verdict.next_action.text, "info"))
+    words = _(PLAYBOOK).format(action=action)
+    blocks.append(f"[{plain(words)}]({playbook_address(verdict.next_action.id, lang)})")
+    st.markdown("\n\n".join(blocks), unsafe_allow_html=True)

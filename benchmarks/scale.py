@@ -315,7 +315,7 @@ class Crowd:
                 raise RuntimeError(f"GET /app/ answered {status} without an fc_route cookie")
             client.cookie = f"fc_route={found.group(1)}"
             await client.connect()
-            first = await client.rerun(timeout=120)
+            first = await client.start(timeout=120)
         if bench.VERDICT[True] not in first.headings:
             raise AssertionError(f"session {session.index}: first run drew {first.headings}")
 
@@ -373,7 +373,9 @@ class Crowd:
         sent = time.perf_counter()
         try:
             run = await client.rerun(
-                {widget_id: ("string_value", options[1 if want else 2])}, timeout=self.timeout
+                {widget_id: ("string_value", options[1 if want else 2])},
+                timeout=self.timeout,
+                fragment=client.fragments.get(widget_id, ""),  # as the page sends it
             )
         except TimeoutError:  # before OSError, of which it is a kind
             into.append(Rerun(sent, time.perf_counter(), False, f"timeout ({self.timeout:g} s)"))

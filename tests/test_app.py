@@ -10,7 +10,8 @@ from streamlit.testing.v1 import AppTest
 
 from app import i18n
 from app.form import KIND
-from app.state import widget_key
+from app.labels import GROUPS
+from app.state import FORM_GROUP, widget_key
 from app.view import colon
 from classifier import classify, label, models
 from tests.conftest import LANGS, ROOT, load_examples
@@ -52,6 +53,21 @@ def text_of(at: AppTest) -> str:
     return "\n".join(parts)
 
 
+def form_field(at: AppTest, field: str, lang: str) -> Any:
+    """A field's widget, its tab opened first if need be: the form draws only the
+    open tab's fields (a click on a tab sets the session's open group, then reruns)."""
+    key = widget_key(field, lang)
+    for attempt in range(2):
+        for kind in ("radio", "selectbox", "number_input", "text_input"):
+            for widget in getattr(at, kind):
+                if widget.key == key:
+                    return widget
+        if attempt == 0:
+            at.session_state[FORM_GROUP] = next(g for g, _t, fields in GROUPS if field in fields)
+            at.run()
+    raise KeyError(key)
+
+
 def verdict_header(at: AppTest) -> str:
     return next(str(h.value) for h in at.header if ":" in str(h.value))
 
@@ -76,17 +92,17 @@ def test_the_shared_link_of_the_issue_shows_a_hot_prospect_in_italian() -> None:
     assert label("temperature", "hot", "it") in text
     assert label("next_action", "propose", "it") in text
     # The form shows what the link says.
-    assert at.radio(key=widget_key("budget", "it")).value == "yes"
-    assert at.radio(key=widget_key("consent", "it")).value == "single"
-    assert at.radio(key=widget_key("authority", "it")).value == "unknown"
+    assert form_field(at, "budget", "it").value == "yes"
+    assert form_field(at, "consent", "it").value == "single"
+    assert form_field(at, "authority", "it").value == "unknown"
 
 
 def test_every_widget_changes_the_verdict_and_the_link() -> None:
     at = run({"lang": "en"})
     assert verdict_header(at) == "Verdict: Stranger"
-    at.number_input(key=widget_key("interactions", "en")).set_value(3).run()
+    form_field(at, "interactions", "en").set_value(3).run()
     assert verdict_header(at) == "Verdict: Visitor"
-    at.radio(key=widget_key("identified", "en")).set_value("yes").run()
+    form_field(at, "identified", "en").set_value("yes").run()
     assert verdict_header(at) == "Verdict: Lead"
     for field, value in [
         ("consent", "double"),
@@ -94,20 +110,20 @@ def test_every_widget_changes_the_verdict_and_the_link() -> None:
         ("need", "clear"),
         ("intent", "low"),
     ]:
-        at.radio(key=widget_key(field, "en")).set_value(value).run()
+        form_field(at, field, "en").set_value(value).run()
     assert verdict_header(at) == "Verdict: Prospect"
     assert label("temperature", "cold", "en") in text_of(at)
-    at.selectbox(key=widget_key("channel", "en")).set_value("event").run()
-    at.text_input(key=widget_key("name", "en")).input("Giulia").run()
-    at.number_input(key=widget_key("content", "en")).set_value(2).run()
+    form_field(at, "channel", "en").set_value("event").run()
+    form_field(at, "name", "en").input("Giulia").run()
+    form_field(at, "content", "en").set_value(2).run()
     for field in ("conversation", "budget", "authority", "price_only"):
-        at.radio(key=widget_key(field, "en")).set_value("no").run()
-    at.radio(key=widget_key("timeline", "en")).set_value("short").run()
+        form_field(at, field, "en").set_value("no").run()
+    form_field(at, "timeline", "en").set_value("short").run()
     query = {k: at.query_params[k] for k in at.query_params}
     assert query["channel"] == "event" and query["name"] == "Giulia"
     assert query["consent"] == "double" and query["timeline"] == "short"
     assert query["price_only"] == "false" and query["content"] == "2"
-    at.number_input(key=widget_key("purchases", "en")).set_value(2).run()
+    form_field(at, "purchases", "en").set_value(2).run()
     assert verdict_header(at) == "Verdict: Customer"
     assert label("next_action", "reward_loyalty", "en") in text_of(at)
     at.selectbox(key="model_en").set_value("bant").run()
@@ -147,7 +163,7 @@ def test_a_bad_value_in_the_link_names_the_field_and_keeps_the_rest(lang: str) -
     # The fields that were fine still count: without budget and intent, still a prospect
     # under funnel thanks to the authority and the conversation.
     assert verdict_header(at).endswith(label("stage", "prospect", lang))
-    assert at.radio(key=widget_key("budget", lang)).value == "unknown"
+    assert form_field(at, "budget", lang).value == "unknown"
 
 
 def test_unknown_language_and_model_in_the_link_are_named() -> None:
@@ -163,12 +179,12 @@ def test_a_contradiction_is_explained_and_the_form_kept() -> None:
     errors = "\n".join(str(e.value) for e in at.error)
     assert "identified" in errors and "consent" in errors
     assert not [h for h in at.header if ":" in str(h.value)]
-    assert at.radio(key=widget_key("consent", "es")).value == "single"
+    assert form_field(at, "consent", "es").value == "single"
 
 
 def test_typed_text_is_never_rendered_as_html() -> None:
     at = run({"lang": "en", "name": "<img src=x onerror=alert(1)>", **PROSPECT_LINK})
-    assert at.text_input(key=widget_key("name", "en")).value == "<img src=x onerror=alert(1)>"
+    assert form_field(at, "name", "en").value == "<img src=x onerror=alert(1)>"
     assert "<img" not in text_of(at)
 
 
@@ -192,7 +208,7 @@ def test_the_form_survives_a_page_switch() -> None:
     at = run({"lang": "en", **PROSPECT_LINK})
     goto(at, "compare", "en")
     assert at.title[0].value == "Compare the models"
-    assert at.radio(key=widget_key("budget", "en")).value == "yes"
+    assert form_field(at, "budget", "en").value == "yes"
 
 
 @pytest.mark.parametrize(
@@ -210,10 +226,16 @@ def test_browser_language_is_negotiated(browser: str | None, expected: str | Non
     assert i18n.negotiate(browser) == expected
 
 
-def test_every_form_field_has_a_widget() -> None:
+def test_every_form_field_has_a_widget_in_its_tab_and_only_the_open_tab_is_drawn() -> None:
     at = run({"lang": "pt"})
-    keys = {w.key for w in [*at.radio, *at.selectbox, *at.number_input, *at.text_input]}
-    assert {widget_key(f, "pt") for f in KIND} | {widget_key("name", "pt")} <= keys
+    seen: set[str] = set()
+    for group, _title, fields in GROUPS:
+        at.session_state[FORM_GROUP] = group
+        at.run()
+        keys = {w.key for w in [*at.radio, *at.selectbox, *at.number_input, *at.text_input]}
+        assert keys - {"model_pt", "lang_picker"} == {widget_key(f, "pt") for f in fields}
+        seen |= keys
+    assert {widget_key(f, "pt") for f in KIND} | {widget_key("name", "pt")} <= seen
 
 
 def test_an_unexpected_failure_shows_a_localized_sentence_not_a_traceback() -> None:
@@ -253,34 +275,34 @@ def test_five_language_switches_keep_the_profile_the_model_and_every_widget() ->
         assert not at.exception
         assert {k: at.query_params[k] for k in at.query_params} == {**before, "lang": lang}
         assert at.selectbox(key=f"model_{lang}").value == "bant"
-        assert at.selectbox(key=widget_key("channel", lang)).value == "event"
-        assert at.number_input(key=widget_key("interactions", lang)).value == 3
-        assert at.radio(key=widget_key("budget", lang)).value == "yes"
-        assert at.radio(key=widget_key("authority", lang)).value == "unknown"
+        assert form_field(at, "channel", lang).value == "event"
+        assert form_field(at, "interactions", lang).value == 3
+        assert form_field(at, "budget", lang).value == "yes"
+        assert form_field(at, "authority", lang).value == "unknown"
         # bant: budget known, authority, need and timeline not: a lead.
         assert verdict_header(at).endswith(label("stage", "lead", lang))
 
 
 def test_classify_compare_classify_shows_the_profile_each_time() -> None:
     at = run({"lang": "en"})
-    at.number_input(key=widget_key("interactions", "en")).set_value(5).run()
-    at.radio(key=widget_key("identified", "en")).set_value("yes").run()
+    form_field(at, "interactions", "en").set_value(5).run()
+    form_field(at, "identified", "en").set_value("yes").run()
     goto(at, "compare", "en")
     assert at.title[0].value == "Compare the models"
-    assert at.number_input(key=widget_key("interactions", "en")).value == 5
-    assert at.radio(key=widget_key("identified", "en")).value == "yes"
-    at.radio(key=widget_key("budget", "en")).set_value("no").run()
+    assert form_field(at, "interactions", "en").value == 5
+    assert form_field(at, "identified", "en").value == "yes"
+    form_field(at, "budget", "en").set_value("no").run()
     goto(at, "classify", "en")
     assert at.title[0].value == "Classify a contact"
-    assert at.number_input(key=widget_key("interactions", "en")).value == 5
-    assert at.radio(key=widget_key("budget", "en")).value == "no"
+    assert form_field(at, "interactions", "en").value == 5
+    assert form_field(at, "budget", "en").value == "no"
     assert verdict_header(at) == "Verdict: Lead"
 
 
 def test_a_link_complaint_goes_once_the_field_is_fixed_or_the_form_cleared() -> None:
     at = run({"lang": "en", "budget": "maybe", "consent": "sometimes", "model": "magic"})
     assert len(at.error) == 3
-    at.radio(key=widget_key("budget", "en")).set_value("yes").run()
+    form_field(at, "budget", "en").set_value("yes").run()
     errors = "\n".join(str(e.value) for e in at.error)
     assert "maybe" not in errors and "sometimes" in errors and "magic" in errors
     at.button(key="reset").click().run()
@@ -290,14 +312,14 @@ def test_a_link_complaint_goes_once_the_field_is_fixed_or_the_form_cleared() -> 
 def test_a_count_the_box_cannot_hold_is_said_not_shown_as_zero() -> None:
     big = str(10**17)  # a count, but beyond what a number box holds exactly (2**53)
     at = run({"lang": "fr", "interactions": big})
-    box = at.number_input(key=widget_key("interactions", "fr"))
+    box = form_field(at, "interactions", "fr")
     assert box.value is None
     warning = "\n".join(str(w.value) for w in at.warning).replace("\\", "")
     assert big in warning and i18n.gettext("fr")("Interactions with the brand") in warning
     assert at.query_params["interactions"] == big  # the profile keeps what the link said
     # A large count the box can hold is shown as given.
     at = run({"lang": "en", "interactions": "2000000"})
-    assert at.number_input(key=widget_key("interactions", "en")).value == 2_000_000
+    assert form_field(at, "interactions", "en").value == 2_000_000
 
 
 def test_a_team_rulebook_is_used_and_named_on_every_page(tmp_path: Any) -> None:

@@ -203,9 +203,13 @@ def test_an_ended_session_s_uploads_are_closed_whoever_holds_them() -> None:
     assert "ended-session" not in downloads._uploads and "live-session" not in downloads._uploads
 
 
-def first_run_headings(served: str, query: str, widgets: dict[str, str]) -> list[str]:
+def first_run_headings(
+    served: str, query: str, widgets: dict[str, str], fragment: str = ""
+) -> list[str]:
     """A new session's first run, as a page sends it after reconnecting to a new
-    process: the page's link and the values its widgets still show."""
+    process: the page's link and the values its widgets still show; `fragment`,
+    the fragment its change was in (as the old process named it). The headings
+    drawn, then the keys of the widgets drawn."""
     import asyncio
 
     import websockets
@@ -214,6 +218,7 @@ def first_run_headings(served: str, query: str, widgets: dict[str, str]) -> list
 
     message = BackMsg()
     message.rerun_script.query_string = query
+    message.rerun_script.fragment_id = fragment
     for key, value in widgets.items():
         widget = message.rerun_script.widget_states.widgets.add()
         widget.id = f"$$ID-0123456789abcdef-{key}"
@@ -235,8 +240,11 @@ def first_run_headings(served: str, query: str, widgets: dict[str, str]) -> list
                         return headings
                     if kind == "delta" and forward.delta.WhichOneof("type") == "new_element":
                         element = forward.delta.new_element
-                        if element.WhichOneof("type") == "heading":
+                        which = element.WhichOneof("type")
+                        if which == "heading":
                             headings.append(element.heading.body)
+                        elif which in ("radio", "selectbox", "number_input", "text_input"):
+                            headings.append(getattr(element, which).id.rsplit("-", 1)[-1])
 
     return run_async(run())
 
@@ -259,3 +267,22 @@ def test_a_reconnected_page_keeps_the_change_it_sends_first(served: str) -> None
     assert verdict("lead") in first_run_headings(served, link, sent)
     odd = {"field_identified_it": "yes", "field_consent_it": "<b>all</b>"}
     assert verdict("visitor") in first_run_headings(served, link, odd)
+
+
+def test_a_reconnected_page_s_first_change_in_the_form_runs_the_whole_page(served: str) -> None:
+    """The form is a fragment: a page that reconnects to a new process sends its
+    next change as a rerun of a fragment that session never drew (Streamlit would
+    drop it, and the page would look frozen). The new process runs the whole page
+    with what the page shows, the open tab included."""
+    from app.i18n import gettext
+    from app.view import colon
+    from classifier import label
+
+    _ = gettext("it")
+    prospect = f"{_('Verdict')}{colon('it')}{label('stage', 'prospect', 'it')}"
+    link = "page=classify&lang=it&identified=true&consent=single&in_target=true"
+    link += "&conversation=true&intent=high"  # a lead: the budget is unknown
+    shown = {"form_group_it": _("Fit and capacity"), "field_budget_it": _("Yes")}
+    drawn = first_run_headings(served, link, shown, fragment="a-fragment-of-another-process")
+    assert prospect in drawn
+    assert "field_budget_it" in drawn and "field_identified_it" not in drawn  # the open tab

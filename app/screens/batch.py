@@ -29,7 +29,7 @@ from classifier import FIELDS, NEXT_ACTIONS, STAGES, BatchFileError, label
 from .. import downloads, rules, state
 from ..form import model_selector
 from ..i18n import N_, NN_, gettext, ngettext
-from ..view import MISSING, NEXT_ACTION, STAGE, TEMPERATURE, plain, style
+from ..view import MISSING, NEXT_ACTION, STAGE, TEMPERATURE, plain
 from ..worker import SECONDS, BatchFailed, Inspection, Outcome, classify_upload, inspect_upload
 
 RESULT = "batch_result"  # (upload id, model, lang, mapping), Outcome, download path
@@ -333,7 +333,6 @@ def _source(upload: UploadedFile | None) -> tuple[str, str, bytes] | None:
 def render() -> None:
     lang = str(st.session_state[state.LANG])
     _ = gettext(lang)
-    style()
     st.markdown(_(INTRO))
     sample = "../assets/examples/contacts.csv"
     st.markdown(_(SAMPLE).format(link=f"[{_(SAMPLE_LINK)}]({sample})"))

@@ -77,10 +77,9 @@ def share_link(lang: str) -> None:
     _ = gettext(lang)
     link = share_address(lang)
     scheme = "dark" if getattr(st.context.theme, "type", None) == "dark" else "light"
-    st.markdown(f"**{_(SHARE)}**")
     # Plain text, not inline code: the monospace font alone would weigh 90 kB.
     st.markdown(
-        f'<p style="{SHARE_STYLE}">{escape(link)}</p>',
+        f'**{_(SHARE)}**\n\n<p style="{SHARE_STYLE}">{escape(link)}</p>',
         unsafe_allow_html=True,
     )
     st.iframe(
@@ -101,8 +100,17 @@ def share_link(lang: str) -> None:
 
 def render() -> None:
     lang = str(st.session_state[state.LANG])
-    _ = gettext(lang)
-    st.markdown(_(INTRO))
+    st.markdown(gettext(lang)(INTRO))
+    form_and_verdict(lang)
+
+
+@st.fragment
+def form_and_verdict(lang: str) -> None:
+    """The form, its verdict and its link: a change reruns only this part.
+
+    The rest of the page (navigation, title, language) does not depend on the
+    profile; skipping it roughly halves what each change costs the server.
+    The language picker is outside, so a switch reruns the whole page."""
     link_problems(lang)
     left, right = st.columns([1, 1], gap="large")
     with left:

@@ -13,7 +13,7 @@ from .. import rules, state
 from ..form import classifiable, link_problems, profile_form
 from ..i18n import N_, gettext
 from ..reasoning import GATES
-from ..view import NEXT_ACTION, STAGE, colon, playbook_address, style
+from ..view import NEXT_ACTION, STAGE, colon, playbook_address
 
 TITLE = N_("Compare the models")
 INTRO = N_(
@@ -50,7 +50,6 @@ def render() -> None:
     with right:
         values = classifiable(lang)
         if values is not None:
-            style()
             st.markdown(STYLE, unsafe_allow_html=True)
             team = rules.current()
             verdicts = [classify(values, model=m, lang=lang, rules=team) for m in models(team)]

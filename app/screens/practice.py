@@ -32,7 +32,7 @@ from classifier import (
 from .. import reasoning, rules, state
 from ..i18n import N_, gettext
 from ..reasoning import deciding
-from ..view import colon, plain, playbook_link, site_link, style
+from ..view import colon, plain, playbook_link, site_link
 
 ROUND = 10
 ROUND_KEY = "practice_round"  # the Round being played
@@ -301,7 +301,6 @@ def feedback(item: Scenario, given: str, lang: str) -> None:
             f"</strong> ({escape(label('outcome', shown.outcome, lang))}){escape(colon(lang))}"
             f"{escape(shown.text)}{evidence}</li>"
         )
-    style()
     st.markdown(f'<ul class="fc-criteria">{"".join(lines)}</ul>', unsafe_allow_html=True)
     st.markdown(
         plain(_(NEXT_ACTION).format(action=label("next_action", verdict.next_action.id, lang)))
