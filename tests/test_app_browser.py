@@ -92,10 +92,10 @@ def test_typing_and_clicking_gives_the_contract_verdict_and_a_link_reproduces_it
     other = page.context.new_page()
     other.goto(link)
     other.get_by_role("heading", name=prospect).wait_for()
-    assert (
-        label("next_action", "propose", lang)
-        in other.locator("[data-testid=stMainBlockContainer]").inner_text()
-    )
+    # The verdict's text follows its heading (the page draws them one after the other).
+    main = other.locator("[data-testid=stMainBlockContainer]")
+    action = f"{_('Next action')}{colon(lang)}{label('next_action', 'propose', lang)}"
+    main.get_by_text(action, exact=True).wait_for()
     other.close()
 
 

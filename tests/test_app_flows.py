@@ -15,7 +15,7 @@ from urllib.parse import parse_qsl, urlsplit
 import pytest
 
 from app.i18n import NATIVE_NAMES, gettext
-from app.labels import FIELD_LABELS, NO, UNKNOWN, VALUE_LABELS, YES
+from app.labels import FIELD_LABELS, GROUPS, NO, UNKNOWN, VALUE_LABELS, YES
 from app.screens import practice
 from app.view import colon
 from classifier import FIELDS, classify, label, scenario
@@ -84,7 +84,22 @@ def verdict_name(stage: str, lang: str) -> str:
 
 
 def widgets_in_order(page: Any, lang: str) -> dict[str, str]:
-    return {k: v for k, v in page.evaluate(WIDGETS).items() if k != gettext(lang)("Language")}
+    """What the form shows, tab by tab, as a person sees it by opening each tab
+    (the form draws only the open tab's fields); the last tab is left open."""
+    _ = gettext(lang)
+    shown: dict[str, str] = {}
+    for _group, title, fields in GROUPS:
+        page.get_by_role("tab", name=_(title), exact=True).click()
+        main = page.locator("[data-testid=stMainBlockContainer]")
+        main.get_by_text(_(FIELD_LABELS[fields[0]]), exact=True).first.wait_for()
+        settle(page)
+        shown |= page.evaluate(WIDGETS)
+    shown.pop(_("Language"), None)
+    return shown
+
+
+def open_tab(page: Any) -> str:
+    return str(page.get_by_role("tab", selected=True).inner_text()).strip()
 
 
 def test_five_language_switches_on_classify_change_only_the_language(
@@ -96,12 +111,16 @@ def test_five_language_switches_on_classify_change_only_the_language(
     stage = classify(PROFILE).stage
     before = query(page)
     current = "en"
+    left_open = 0  # the form's first tab, until the tabs have been gone through
     for lang in ("it", "es", "fr", "pt", "en", "it"):
         switch_language(page, current, lang)
         current = lang
         assert query(page) == {**before, "lang": lang}
         page.get_by_role("heading", name=verdict_name(stage, lang)).wait_for()
+        # The tab left open in the language before is open in this one.
+        assert open_tab(page) == gettext(lang)(GROUPS[left_open][1])
         shown = widgets_in_order(page, lang)
+        left_open = -1
         want = expected_widgets(PROFILE, lang)
         assert {k: shown.get(k) for k in want} == want
         model = page.get_by_role("combobox", name=gettext(lang)("Model"), exact=True)
