@@ -33,9 +33,13 @@ change to try):
    on ws://.../app/_stcore/stream, subprotocol "streamlit". The client does what
    the frontend does: it sends every widget's value with each rerun_script, and
    the query string the app last wrote (page_info_changed), the page's script
-   hash and a context. A rerun is timed from sending the new value of
-   `field_budget` to the script_finished ForwardMsg, and checked: its deltas
-   must draw the verdict the change should give ("Verdict: Lead"/"Prospect").
+   hash and a context. After the first run it opens the form's "Fit and
+   capacity" tab, as a click does (the form draws only the open tab's fields),
+   and a change is sent as the page sends it: a rerun of the fragment that drew
+   the widget (the Classify form and verdict), not of the whole page. A rerun is
+   timed from sending the new value of `field_budget` to the script_finished
+   ForwardMsg, and checked: its deltas must draw the verdict the change should
+   give ("Verdict: Lead"/"Prospect").
    (a) one session alone, --reruns reruns, --pause apart; (b) --sessions
    sessions at once, each changing the field every --interval s for --seconds,
    spread over the interval. The server's CPU time comes from /proc.
