@@ -1,7 +1,7 @@
 """Many sessions through nginx: deploy/run with 1, 2 and 4 app processes, then one stopped.
 
     python benchmarks/scale.py [--workers 1 2 4] [--sessions 400] [--active 50] [--seconds 60]
-                               [--failover | --no-failover] [--signal KILL|TERM]
+                               [--failover | --no-failover] [--after 40] [--signal KILL|TERM]
                                [--browsers it,fr] [--keep]
 
 For each number of app processes, `deploy/run --workers N` starts them and nginx on
@@ -22,19 +22,21 @@ on the way out, Ctrl-C and SIGTERM included. The site is built first if stale.
    (nginx's access log: upstream= of each session's first GET), and the resident
    memory of each app process (with its children) and of nginx (master and
    workers) at the end, every session still connected.
-2. Failover (2 processes or more; --no-failover skips it). At half of --seconds the
-   process on the first app port gets --signal. The default is KILL: like a crash or
-   the kernel's OOM killer, the process has no say, closes nothing and flushes
-   nothing, the worst case for its sessions; TERM is a planned stop (Streamlit's
+2. Failover (2 processes or more; --no-failover skips it). Once the steady run of
+   --seconds is over, the sessions go on changing for --after s more (default 40),
+   and at its start the process on the first app port gets --signal. The default
+   is KILL: like a crash or the kernel's OOM killer, the process has no say, closes
+   nothing and flushes nothing, the worst case for its sessions; TERM is a planned stop (Streamlit's
    server closes its WebSockets itself). Every client whose WebSocket drops
    reconnects as Streamlit's frontend does (StreamlitClient.reconnect: a pause, pings
    of _stcore/health and host-config, a new WebSocket with the same cookie; a rerun
    at once, with the widget values it holds and the page's link, only if a run was
    under way when it dropped, else its next change is the new session's first run)
    and goes on changing. Reported: the sessions affected, the reruns sent from the
-   cut until every affected session has had a good one (at least 10 s) apart from
-   the steady ones, their failures, the first change after a reconnect that was lost
-   (a known issue: the new session starts from the page's link), cut to new
+   cut until every affected session has had a good one (at least 10 s), their
+   failures, the reruns after that (one process fewer; the stopped one is back
+   within seconds but keeps no sessions: nginx moved them for good), the first
+   change after a reconnect that was lost, cut to new
    WebSocket and to first good rerun (p50 / max), one more change in every affected
    session after the run (the right verdict?), and when deploy/run had the stopped
    process answering again (it checks every 10 s).
@@ -255,7 +257,7 @@ class Crowd:
     def __init__(self, url: str, args: argparse.Namespace) -> None:
         self.url = url
         self.count: int = args.sessions
-        self.seconds: float = args.seconds
+        self.seconds: float = args.seconds + (args.after if args.failover else 0)
         self.interval: float = args.interval
         self.timeout: float = args.timeout
         step = args.sessions / max(args.active, 1)
@@ -593,6 +595,7 @@ class Outcome:
     per_process: dict[str, int] = field(default_factory=dict)
     steady: list[Rerun] = field(default_factory=list)
     cut_reruns: list[Rerun] = field(default_factory=list)
+    after: list[Rerun] = field(default_factory=list)  # sent once the cut was over
     late_sends: int = 0
     lags: list[float] = field(default_factory=list)
     client_cpu: float = 0.0
@@ -635,7 +638,7 @@ def run_one(workers: int, args: argparse.Namespace, playwright: Any) -> Outcome:
                 raise crowd.error
             print(f"  {args.sessions} sessions in {crowd.connect_seconds:.1f} s", flush=True)
             if failover:
-                wait = crowd.start + args.seconds / 2 - time.perf_counter()
+                wait = crowd.start + args.seconds - time.perf_counter()
                 pause(pages, wait)
                 pid = deployment.pid(victim)
                 outcome.rss_before = memory(deployment)[0]
@@ -676,7 +679,7 @@ def run_one(workers: int, args: argparse.Namespace, playwright: Any) -> Outcome:
         outcome.per_process[session.upstream] = outcome.per_process.get(session.upstream, 0) + 1
     outcome.late_sends, outcome.lags = crowd.late_sends, crowd.lags
     outcome.connect_seconds = crowd.connect_seconds
-    outcome.client_cpu = crowd.cpu_seconds / args.seconds * 100
+    outcome.client_cpu = crowd.cpu_seconds / crowd.seconds * 100
     judge(outcome, crowd.sessions, cut)
     return outcome
 
@@ -693,9 +696,9 @@ def pause(pages: Pages | None, seconds: float) -> None:
 
 
 def judge(outcome: Outcome, sessions: list[Session], cut: float | None) -> None:
-    """Split the reruns into steady ones and those of the cut (under way at the stop or
-    sent after it, until every affected session has had a good one, at least 10 s);
-    the failover's figures."""
+    """Split the reruns into steady ones (done before the stop), those of the cut (under
+    way at the stop or sent after it, until every affected session has had a good one,
+    at least 10 s) and those after the cut; the failover's figures."""
     every = [r for s in sessions for r in s.reruns]
     if cut is None:
         outcome.steady = every
@@ -719,7 +722,8 @@ def judge(outcome: Outcome, sessions: list[Session], cut: float | None) -> None:
             outcome.right_after += s.checks[-1].ok
     # In the cut: the reruns under way at the stop, and those sent until cut_end.
     outcome.cut_reruns = [r for r in every if r.done >= cut and r.sent < cut_end]
-    outcome.steady = [r for r in every if not (r.done >= cut and r.sent < cut_end)]
+    outcome.steady = [r for r in every if r.done < cut]
+    outcome.after = [r for r in every if r.sent >= cut_end]
 
 
 # --------------------------------------------------------------------------- the report
@@ -789,29 +793,34 @@ def report(outcomes: Sequence[Outcome], args: argparse.Namespace) -> list[str]:
 
     cuts = [o for o in outcomes if o.stopped]
     if cuts:
-        print(f"\n### One app process stopped at {args.seconds / 2:g} s\n")
+        print(f"\n### One app process stopped after the steady {args.seconds:g} s\n")
         print(
             "| app processes | signal | sessions on it | affected / reconnected "
             "| reruns in the cut / failed | first change lost: in the run / after it "
             "| cut to new WebSocket "
             "p50 / max s | cut to first good rerun p50 / max s | cut reruns p50 / p95 ms "
+            "| reruns after the cut / failed | after the cut p50 / p95 ms "
             "| right verdict after the run | process back after | RSS before the stop MB |"
         )
-        print("|---:|---|---:|---|---|---:|---|---|---|---|---|---|")
+        print("|---:|---|---:|---|---|---:|---|---|---|---|---|---|---|---|")
         for o in cuts:
             p50, p95, _top = ms_line(o.cut_reruns)
+            later50, later95, _top = ms_line(o.after)
             back = f"{o.back_after:.1f} s" if o.back_after is not None else "not in 120 s"
             print(
                 f"| {o.workers} | {o.signal} | {o.on_stopped} | {o.affected} / {o.reconnected} "
                 f"| {len(o.cut_reruns)} / {len(failures(o.cut_reruns))} "
                 f"| {o.lost_first} / {o.lost_in_check} "
                 f"| {seconds_pair(o.to_websocket)} | {seconds_pair(o.to_good_rerun)} "
-                f"| {p50} / {p95} | {o.right_after} of {o.checked} | {back} "
+                f"| {p50} / {p95} | {len(o.after)} / {len(failures(o.after))} "
+                f"| {later50} / {later95} | {o.right_after} of {o.checked} | {back} "
                 f"| {' / '.join(f'{mb:.0f}' for _port, mb in sorted(o.rss_before.items()))} |"
             )
         for o in cuts:
             for why, n in reasons(failures(o.cut_reruns)):
                 print(f"- {processes(o.workers)}, failed in the cut: {n} x {why}")
+            for why, n in reasons(failures(o.after)):
+                print(f"- {processes(o.workers)}, failed after the cut: {n} x {why}")
             for line in o.broken[:5]:
                 print(f"- {processes(o.workers)}, gave up: {line}")
 
@@ -902,8 +911,9 @@ def main() -> None:
         "--failover",
         action=argparse.BooleanOptionalAction,
         default=True,
-        help="stop one app process half way (2 processes or more; default: on)",
+        help="then stop one app process (2 processes or more; default: on)",
     )
+    add("--after", type=float, default=40, help="the run's length after the stop, s")
     add(
         "--signal",
         choices=("KILL", "TERM"),
