@@ -242,10 +242,7 @@ class Session:
     drops: list[float] = field(default_factory=list)  # when its WebSocket was seen closed
     reconnected: list[float] = field(default_factory=list)  # when a new one was open
     broken: str = ""  # why it gave up (no new WebSocket)
-
-    @property
-    def key(self) -> str:
-        return str(self.client.cookie).partition("=")[2]
+    first_route: str = ""  # nginx's fc_route cookie at arrival: the process it landed on
 
 
 class Crowd:
@@ -254,10 +251,10 @@ class Crowd:
     has drawn its first page (the run then starts at `start`), `finished` once the run
     and the checks after it are over; the sessions stay connected until `release`."""
 
-    def __init__(self, url: str, args: argparse.Namespace) -> None:
+    def __init__(self, url: str, args: argparse.Namespace, failover: bool) -> None:
         self.url = url
         self.count: int = args.sessions
-        self.seconds: float = args.seconds + (args.after if args.failover else 0)
+        self.seconds: float = args.seconds + (args.after if failover else 0)
         self.interval: float = args.interval
         self.timeout: float = args.timeout
         step = args.sessions / max(args.active, 1)
@@ -316,6 +313,7 @@ class Crowd:
             if status != 200 or not found:
                 raise RuntimeError(f"GET /app/ answered {status} without an fc_route cookie")
             client.cookie = f"fc_route={found.group(1)}"
+            session.first_route = found.group(1)
             await client.connect()
             first = await client.start(timeout=120)
         if bench.VERDICT[True] not in first.headings:
@@ -627,7 +625,7 @@ def run_one(workers: int, args: argparse.Namespace, playwright: Any) -> Outcome:
         print(f"\n{processes(workers)}: nginx on {deployment.url}", flush=True)
         victim = deployment.ports[0]
         browser, pages, cut = None, None, None
-        crowd = Crowd(deployment.url, args)
+        crowd = Crowd(deployment.url, args, failover)
         try:
             if failover and args.browsers and playwright is not None:
                 browser = bench.open_browser(playwright)
@@ -675,7 +673,7 @@ def run_one(workers: int, args: argparse.Namespace, playwright: Any) -> Outcome:
                 browser.close()
         seen = routes(deployment.log)
     for session in crowd.sessions:
-        session.upstream = seen.get(session.key, "?")
+        session.upstream = seen.get(session.first_route, "?")
         outcome.per_process[session.upstream] = outcome.per_process.get(session.upstream, 0) + 1
     outcome.late_sends, outcome.lags = crowd.late_sends, crowd.lags
     outcome.connect_seconds = crowd.connect_seconds
