@@ -69,9 +69,7 @@ def keep_what_the_page_shows(lang: str) -> None:
     team = rules.current()
     for key, shown in state.sent_by_the_page().items():
         if key == group_key(lang):
-            ids = {text: group_id for group_id, text in group_labels(lang).items()}
-            if shown in ids:
-                st.session_state[state.FORM_GROUP] = ids[shown]
+            _open_group(shown, lang)
             continue
         if key == f"model_{lang}":
             names = {label("model", m, lang): m for m in models(team)}
@@ -184,11 +182,15 @@ def group_labels(lang: str) -> dict[str, str]:
     return {group_id: _(title) for group_id, title, _fields in GROUPS}
 
 
-def _group_changed(lang: str) -> None:
-    shown = st.session_state.get(group_key(lang))
+def _open_group(shown: Any, lang: str) -> None:
+    """Keep the group whose tab label (in `lang`) the page shows open; ignore anything else."""
     ids = {text: group_id for group_id, text in group_labels(lang).items()}
     if shown in ids:
         st.session_state[state.FORM_GROUP] = ids[shown]
+
+
+def _group_changed(lang: str) -> None:
+    _open_group(st.session_state.get(group_key(lang)), lang)
 
 
 def profile_form(lang: str) -> None:

@@ -110,11 +110,14 @@ def playbook_address(action: str, lang: str) -> str:
     return f"{site_link('playbook', lang)}#{action.replace('_', '-')}"
 
 
+def playbook_markdown(action: str, lang: str) -> str:
+    """A link (Markdown) from a verdict's next action to what the playbook says to do."""
+    words = gettext(lang)(PLAYBOOK).format(action=label("next_action", action, lang))
+    return f"[{plain(words)}]({playbook_address(action, lang)})"
+
+
 def playbook_link(action: str, lang: str) -> None:
-    """A link from a verdict's next action to what the playbook says to do."""
-    _ = gettext(lang)
-    words = _(PLAYBOOK).format(action=label("next_action", action, lang))
-    st.markdown(f"[{plain(words)}]({playbook_address(action, lang)})")
+    st.markdown(playbook_markdown(action, lang))
 
 
 def plain(text: str) -> str:
@@ -248,6 +251,5 @@ def verdict_view(verdict: Verdict, lang: str) -> None:
     action = label("next_action", verdict.next_action.id, lang)
     blocks.append(f"**{_(NEXT_ACTION)}{colon(lang)}{escape(action)}**")
     blocks.append(note(verdict.next_action.text, "info"))
-    words = _(PLAYBOOK).format(action=action)
-    blocks.append(f"[{plain(words)}]({playbook_address(verdict.next_action.id, lang)})")
+    blocks.append(playbook_markdown(verdict.next_action.id, lang))
     st.markdown("\n\n".join(blocks), unsafe_allow_html=True)

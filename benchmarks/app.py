@@ -723,11 +723,16 @@ class StreamlitClient:
             await self.rerun({self.tabs: ("string_value", TAB)}, timeout=timeout)
         return first
 
+    async def change(self, key: str, choice: str, timeout: float = 60) -> Run:
+        """A widget's new value (by user key), sent as the page sends it: a rerun of
+        the fragment that drew the widget, if one did."""
+        widget_id = self.ids[key][0]
+        changes: dict[str, WidgetValue] = {widget_id: ("string_value", choice)}
+        return await self.rerun(changes, timeout, fragment=self.fragments.get(widget_id, ""))
+
     async def flip(self, budget: bool) -> Run:
-        widget_id, options = self.ids[FIELD]
-        choice = options[1 if budget else 2]  # Unknown, Yes, No
-        change = {widget_id: ("string_value", choice)}
-        run = await self.rerun(change, fragment=self.fragments.get(widget_id, ""))
+        options = self.ids[FIELD][1]
+        run = await self.change(FIELD, options[1 if budget else 2])  # Unknown, Yes, No
         if VERDICT[budget] not in run.headings:
             raise AssertionError(f"expected {VERDICT[budget]!r}, the run drew {run.headings}")
         return run

@@ -368,15 +368,11 @@ class Crowd:
 
         client = session.client
         want = not session.shown
-        widget_id, options = client.ids[bench.FIELD]  # options: Unknown, Yes, No
+        options = client.ids[bench.FIELD][1]  # Unknown, Yes, No
         first_after_drop = self._just_back(session)
         sent = time.perf_counter()
         try:
-            run = await client.rerun(
-                {widget_id: ("string_value", options[1 if want else 2])},
-                timeout=self.timeout,
-                fragment=client.fragments.get(widget_id, ""),  # as the page sends it
-            )
+            run = await client.change(bench.FIELD, options[1 if want else 2], self.timeout)
         except TimeoutError:  # before OSError, of which it is a kind
             into.append(Rerun(sent, time.perf_counter(), False, f"timeout ({self.timeout:g} s)"))
             return
