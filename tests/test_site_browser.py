@@ -173,6 +173,48 @@ def test_a_dark_system_gets_the_dark_palette_before_any_script_loads(
     assert max(red, green, blue) < 80, background
 
 
+def scheme_of(page: Any) -> str:
+    return str(page.evaluate("document.body.dataset.mdColorScheme"))
+
+
+def test_the_palette_follows_the_system_until_the_learner_picks_one(
+    served: str, browser: Any
+) -> None:
+    """The toggle is the page's own (Material's palette component is not mounted):
+    the system's palette until the learner picks one, then the learner's, on every
+    page and language; its name in the page's language; Enter on it switches too."""
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
+    page.goto(url(served, "fr", "consent"))
+    assert scheme_of(page) == "slate"
+    toggle = page.locator("label[for^=__palette]:visible")
+    assert toggle.count() == 1
+    assert toggle.get_attribute("title") == "Passer en mode clair"
+    # The system changes while the page is open: nothing was picked, the page follows.
+    page.emulate_media(color_scheme="light")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'default'")
+    assert page.evaluate("localStorage.length") == 0
+    assert toggle.get_attribute("title") == "Passer en mode sombre"
+    # The learner picks dark: kept over the light system, on another page and language.
+    toggle.click()
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
+    assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
+    page.goto(url(served, "it", "roles"))
+    assert scheme_of(page) == "slate"
+    assert toggle.get_attribute("title") == "Passa al tema chiaro"
+    page.emulate_media(color_scheme="dark")
+    page.emulate_media(color_scheme="light")
+    page.wait_for_timeout(200)
+    assert scheme_of(page) == "slate"
+    # From the keyboard: focus the toggle's control and press Enter.
+    page.locator("input[name=__palette]:checked").focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("() => document.body.dataset.mdColorScheme === 'default'")
+    page.reload()
+    assert scheme_of(page) == "default"
+    context.close()
+
+
 APP_TITLE = "[data-testid=stMainBlockContainer] h1"
 
 
