@@ -199,6 +199,7 @@ def test_the_palette_follows_the_system_until_the_learner_picks_one(
     toggle.click()
     page.wait_for_function("() => document.body.dataset.mdColorScheme === 'slate'")
     assert page.evaluate("document.querySelector('meta[name=color-scheme]').content") == "dark"
+    assert page.locator("meta[name=theme-color]").get_attribute("content") == "#303f9f"
     page.goto(url(served, "it", "roles"))
     assert scheme_of(page) == "slate"
     assert toggle.get_attribute("title") == "Passa al tema chiaro"
