@@ -360,22 +360,17 @@ LABELS = re.compile(r'(?:title|aria-label|placeholder|alt)="([^"]*)"')
 def test_no_theme_label_is_left_in_english_on_another_language_s_pages(site: Path) -> None:
     """Tooltips and accessible names (the palette toggle, the headings' permanent
     links, search) are in the page's language, not in English."""
-    pages = {
-        lang: sorted((site if lang == "en" else site / lang).glob("**/index.html"))
-        for lang in LANGS
-    }
     english = {
         label
-        for path in pages["en"]
-        if not any(path.is_relative_to(site / lang) for lang in LANGS if lang != "en")
+        for lang, _page, path in built_pages(site)
+        if lang == "en"
         for label in LABELS.findall(path.read_text(encoding="utf-8"))
     }
     assert "Permanent link" in english and "Switch to dark mode" in english
     left = {
-        (lang, str(path.relative_to(site)), label)
-        for lang in LANGS
+        (lang, page, label)
+        for lang, page, path in built_pages(site)
         if lang != "en"
-        for path in pages[lang]
         for label in LABELS.findall(path.read_text(encoding="utf-8"))
         if label in english and label not in SAME_IN_ENGLISH
     }
