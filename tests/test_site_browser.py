@@ -1,4 +1,5 @@
-"""The site in real Chromium: the language switcher and axe-core on every page."""
+"""The site in real Chromium: the language switcher and axe-core on every page,
+search, the palette, the theme's script started at the first move, the app's frame."""
 
 from __future__ import annotations
 
@@ -140,6 +141,69 @@ def test_search_finds_only_pages_of_the_language(served: str, browser: Any, lang
         page.locator(".md-search-result__link").first.click()
     assert page.evaluate("location.pathname").startswith(f"/{prefix}")
     assert page.evaluate("document.documentElement.lang") == lang
+    context.close()
+
+
+def started(page: Any) -> bool:
+    """Whether Material's script has started on the page (it defines document$)."""
+    return bool(page.evaluate("() => typeof window.document$ !== 'undefined'"))
+
+
+SHIFTS = """() => { window.fcShifts = [];
+  new PerformanceObserver(list => list.getEntries().forEach(
+    entry => window.fcShifts.push(entry.value))).observe({type: "layout-shift"}); }"""
+
+
+@pytest.mark.parametrize(("lang", "phone"), [("fr", True), ("en", False)])
+def test_the_theme_script_starts_at_the_reader_s_first_move(
+    served: str, browser: Any, lang: str, phone: bool
+) -> None:
+    size = {"width": 390, "height": 844} if phone else {"width": 1280, "height": 800}
+    context = browser.new_context(viewport=size, is_mobile=phone, has_touch=phone)
+    bundles: list[str] = []
+    context.on("request", lambda r: bundles.append(r.url) if "/bundle." in r.url else None)
+    page = context.new_page()
+    page.goto(url(served, lang, "consent"))
+    page.wait_for_load_state("networkidle")
+    # At rest: the lesson, in the theme's "js" look, without the theme's script.
+    assert not bundles and not started(page)
+    assert page.evaluate("document.documentElement.className") == "js"
+    if phone:
+        assert page.locator("label.md-header__button[for='__search']").is_visible()
+    assert not serious_violations(page)
+    tables = page.locator(".md-content table").count()
+    assert tables
+    page.evaluate(SHIFTS)
+    # The first move starts it: Material mounts as it did at load, nothing moves.
+    if phone:
+        page.touchscreen.tap(5, 400)
+    else:
+        page.mouse.move(400, 400)
+    page.wait_for_function("() => typeof window.document$ !== 'undefined'")
+    page.locator(".md-typeset__scrollwrap table").nth(tables - 1).wait_for(state="attached")
+    assert page.locator(".md-typeset__scrollwrap").count() == tables
+    assert page.locator(".md-typeset__scrollwrap .md-typeset__scrollwrap").count() == 0
+    page.wait_for_timeout(500)
+    assert page.evaluate("window.fcShifts") == []
+    assert len(bundles) == 1
+    assert not serious_violations(page)
+    # The search key as the very first move: the box has focus, the search works.
+    page.goto(url(served, lang, "roles"))
+    page.wait_for_load_state("networkidle")
+    assert not started(page)
+    page.keyboard.press("/")
+    page.wait_for_function("() => document.activeElement.name === 'query'")
+    page.keyboard.type("BANT", delay=30)
+    page.locator('.md-search-result__link[href*="h=bant"]').first.wait_for()
+    # Arriving at a section or from a search result starts it at once.
+    for arrival in ("#lead-scoring", "?h=lead"):
+        page.goto(url(served, lang, "qualification") + arrival)
+        page.wait_for_function("() => typeof window.document$ !== 'undefined'")
+    if not phone:  # the sidebars follow the scroll once the theme runs
+        page.goto(url(served, lang, "qualification"))
+        page.wait_for_load_state("networkidle")
+        page.mouse.wheel(0, 2500)
+        page.locator(".md-sidebar--secondary .md-nav__link--active").first.wait_for()
     context.close()
 
 

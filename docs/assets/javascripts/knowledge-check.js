@@ -238,6 +238,6 @@
   // Another tab's progress (a lesson read there) shows here too.
   window.addEventListener("storage", function (event) { if (event.key === KEY || event.key === null) show(); });
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
-  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init);
+  else if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", init, { once: true });
   else init();
 })();
