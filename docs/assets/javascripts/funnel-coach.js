@@ -16,8 +16,8 @@
  *   widgets) would otherwise compete with the lesson on a phone's CPU while the
  *   learner is still reading. The frame keeps its place and size meanwhile, so
  *   nothing moves (no layout shift).
- * - Gives a table that is wider than the screen a tab stop, so it scrolls
- *   with the keyboard too. */
+ * - Gives a table or a code block that is wider than the screen a tab stop, so
+ *   it scrolls with the keyboard too. */
 (function () {
   "use strict";
   var OWN = ["lang", "framed", "embed", "embed_options"];
@@ -169,25 +169,27 @@
     target.hash = window.location.hash;
     link.href = target.href;
   }, true);
-  // A table wider than the screen scrolls sideways (itself, then inside the
-  // theme's wrapper once the theme's script runs): it takes a tab stop, so a
-  // keyboard can scroll it too (WCAG 2.1.1, axe's scrollable-region-focusable);
-  // a table that fits takes none.
-  function reachableTables() {
-    document.querySelectorAll(".md-typeset table:not([class])").forEach(function (table) {
-      var scroller = table.closest(".md-typeset__scrollwrap") || table;
-      if (scroller.scrollWidth > scroller.clientWidth + 1) table.setAttribute("tabindex", "0");
-      else table.removeAttribute("tabindex");
+  // A table or a code block wider than the screen scrolls sideways: it takes a
+  // tab stop, so a keyboard can scroll it too (WCAG 2.1.1, axe's
+  // scrollable-region-focusable); one that fits takes none. The theme's script
+  // does this for code blocks and wraps tables in a scroller, but it starts at
+  // the reader's first move (overrides/main.html), and a keyboard user's first
+  // move may be the Tab key itself.
+  function reachableBlocks() {
+    document.querySelectorAll(".md-typeset table:not([class]), .md-typeset pre > code").forEach(function (block) {
+      var scroller = block.closest(".md-typeset__scrollwrap") || block;
+      if (scroller.scrollWidth > scroller.clientWidth + 1) block.setAttribute("tabindex", "0");
+      else block.removeAttribute("tabindex");
     });
   }
   var measuring = false;
   window.addEventListener("resize", function () {
     if (measuring) return;
     measuring = true;
-    requestAnimationFrame(function () { measuring = false; reachableTables(); });
+    requestAnimationFrame(function () { measuring = false; reachableBlocks(); });
   });
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", reachableTables, { once: true });
-  else reachableTables();
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", reachableBlocks, { once: true });
+  else reachableBlocks();
   // A jump to #try-it on the same page (a link in the lesson) opens it too.
   window.addEventListener("hashchange", function () { if (wanted()) init(); });
   if (window.document$ && window.document$.subscribe) window.document$.subscribe(init);
