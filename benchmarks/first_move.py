@@ -49,10 +49,9 @@ def first_move(browser: Any, url: str) -> tuple[float, float]:
     return mounted, longest
 
 
-def measure(url: str, runs: int) -> None:
+def measure(bench: Any, url: str, runs: int) -> None:
     from playwright.sync_api import sync_playwright
 
-    bench = _bench_app()
     with sync_playwright() as playwright:
         browser = bench.launch_chromium(playwright)
         print("| page | tap to theme mounted, ms | longest task after the tap, ms |")
@@ -73,12 +72,12 @@ def main() -> None:
     bench = _bench_app()
     print(f"load average before: {bench.load_average()}")
     if args.url:
-        measure(args.url, args.runs)
+        measure(bench, args.url, args.runs)
     else:
         bench.ensure_site(bench.ROOT, rebuild=False)
         with bench.serving(bench.ROOT, bench.free_port()) as server:
             server.wait_ready()
-            measure(server.url, args.runs)
+            measure(bench, server.url, args.runs)
     print(f"load average after: {bench.load_average()}")
 
 

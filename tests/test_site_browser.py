@@ -144,9 +144,12 @@ def test_search_finds_only_pages_of_the_language(served: str, browser: Any, lang
     context.close()
 
 
+STARTED = "() => typeof window.document$ !== 'undefined'"
+
+
 def started(page: Any) -> bool:
     """Whether Material's script has started on the page (it defines document$)."""
-    return bool(page.evaluate("() => typeof window.document$ !== 'undefined'"))
+    return bool(page.evaluate(STARTED))
 
 
 SHIFTS = """() => { window.fcShifts = [];
@@ -179,7 +182,7 @@ def test_the_theme_script_starts_at_the_reader_s_first_move(
         page.touchscreen.tap(5, 400)
     else:
         page.mouse.move(400, 400)
-    page.wait_for_function("() => typeof window.document$ !== 'undefined'")
+    page.wait_for_function(STARTED)
     page.locator(".md-typeset__scrollwrap table").nth(tables - 1).wait_for(state="attached")
     assert page.locator(".md-typeset__scrollwrap").count() == tables
     assert page.locator(".md-typeset__scrollwrap .md-typeset__scrollwrap").count() == 0
@@ -198,7 +201,7 @@ def test_the_theme_script_starts_at_the_reader_s_first_move(
     # Arriving at a section or from a search result starts it at once.
     for arrival in ("#lead-scoring", "?h=lead"):
         page.goto(url(served, lang, "qualification") + arrival)
-        page.wait_for_function("() => typeof window.document$ !== 'undefined'")
+        page.wait_for_function(STARTED)
     if not phone:  # the sidebars follow the scroll once the theme runs
         page.goto(url(served, lang, "qualification"))
         page.wait_for_load_state("networkidle")
